@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Environment of the operating contract (spec section 9), read once and validated. */
+const EnvSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  TABLES_CONNECTION_STRING: z.string().optional(),
+  TABLES_ACCOUNT_URL: z.string().url().optional(),
+  TABLES_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,30}$/, 'letters and digits, starting with a letter, at most 31')
+    .optional(),
+  AZURITE_PORT: z.coerce.number().int().min(0).max(65535).default(10002),
+  AZURITE_LOCATION: z.string().default('.data/azurite'),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: z.string().default(''),
+  TRACKING_PREFIX: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'uppercase letters and digits, at most 10')
+    .default('SUP'),
+  TEST_CLOCK: z.string().optional(),
+  SUPPORT_ADMINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  production: boolean;
+  port: number;
+  storage:
+    | { kind: 'connectionString'; connectionString: string }
+    | { kind: 'accountUrl'; accountUrl: string }
+    | { kind: 'embedded'; port: number; location: string };
+  tablePrefix: string;
+  bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
+  /** No app id: requests are not authenticated (botbuilder skips JWT validation). */
+  localMode: boolean;
+  trackingPrefix: string;
+  testClock: boolean;
+  supportAdmins: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.MicrosoftAppId) {
+    throw new ConfigError(
+      'MicrosoftAppId is empty: with NODE_ENV=production the bot refuses to start without ' +
+        'credentials, because botbuilder skips all request authentication without an app id.',
+    );
+  }
+  const storage: Config['storage'] = e.TABLES_CONNECTION_STRING
+    ? { kind: 'connectionString', connectionString: e.TABLES_CONNECTION_STRING }
+    : e.TABLES_ACCOUNT_URL
+      ? { kind: 'accountUrl', accountUrl: e.TABLES_ACCOUNT_URL }
+      : { kind: 'embedded', port: e.AZURITE_PORT, location: e.AZURITE_LOCATION };
+  return {
+    production,
+    port: e.PORT,
+    storage,
+    tablePrefix: e.TABLES_PREFIX ?? '',
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId,
+    },
+    localMode: !e.MicrosoftAppId,
+    trackingPrefix: e.TRACKING_PREFIX,
+    testClock: !production && e.TEST_CLOCK === '1',
+    supportAdmins: e.SUPPORT_ADMINS.split(/[\s,;]+/).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,103 @@
+import { StringKey } from './en';
+
+/** Cadenas en español. Los marcadores `{nombre}` los llena `format`. */
+export const es: Record<StringKey, string> = {
+  'welcome.title': 'Mesa de ayuda de TI',
+  'welcome.body':
+    '¡Hola, {name}! Cuéntame con tus palabras qué falla y registraré un ticket con número de ' +
+    'seguimiento. También puedes llenar un formulario, seguir tus tickets o cambiar mi idioma.',
+  'welcome.hints':
+    'Prueba: "mi laptop no enciende", "nuevo ticket", "mis tickets", "estado SUP-000123", "idioma en".',
+  'button.newTicket': 'Nuevo ticket',
+  'button.myTickets': 'Mis tickets',
+  'button.createTicket': 'Crear ticket',
+  'button.submit': 'Enviar',
+  'button.addTo': 'Agregar a {trackingId}',
+  'form.title': 'Nuevo ticket de soporte',
+  'form.titleLabel': 'Título',
+  'form.titlePlaceholder': 'Un resumen breve, p. ej. "La impresora del piso 2 se atasca"',
+  'form.descriptionLabel': 'Descripción',
+  'form.descriptionPlaceholder': 'Qué pasó, desde cuándo, qué intentaste ya',
+  'form.categoryLabel': 'Categoría',
+  'form.impactLabel': 'Impacto: ¿a quién afecta?',
+  'form.severityLabel': 'Gravedad: ¿qué tanto?',
+  'form.invalid': 'Revisa el formulario: {issues}',
+  'form.missingDescription': 'la descripción es obligatoria',
+  'ack.title': 'Ticket {trackingId} registrado',
+  'ack.next':
+    'Un agente te responderá a más tardar el {firstResponseDue} ({firstResponseMinutes} minutos ' +
+    'hábiles para prioridad {priority}). Resolución prevista: {resolutionDue}. Conserva el número ' +
+    '{trackingId} para darle seguimiento.',
+  'ack.next24x7':
+    'Un agente te responderá a más tardar el {firstResponseDue} ({firstResponseMinutes} minutos ' +
+    'para prioridad {priority}). Resolución prevista: {resolutionDue}. Conserva el número ' +
+    '{trackingId} para darle seguimiento.',
+  'ticket.number': 'Número de seguimiento',
+  'ticket.status': 'Estado',
+  'ticket.priority': 'Prioridad',
+  'ticket.category': 'Categoría',
+  'ticket.impact': 'Impacto',
+  'ticket.severity': 'Gravedad',
+  'ticket.requester': 'Solicitante',
+  'ticket.owner': 'Responsable',
+  'ticket.unassigned': 'Sin asignar',
+  'ticket.createdAt': 'Abierto',
+  'ticket.firstResponseDue': 'Primera respuesta a más tardar',
+  'ticket.resolutionDue': 'Resolución a más tardar',
+  'ticket.intakeChannel': 'Recibido por',
+  'ticket.description': 'Descripción',
+  'ticket.truncated':
+    '(recortado aquí: el texto completo de {length} caracteres se conserva en el ticket)',
+  'list.title': 'Tus tickets',
+  'list.open': 'Abiertos',
+  'list.recent': 'Cerrados recientemente',
+  'list.none': 'Aún no tienes tickets. Describe un problema para abrir uno.',
+  'list.noneOpen': 'No tienes tickets abiertos.',
+  'choice.title': 'Ya tienes tickets abiertos',
+  'choice.body': '¿Es sobre alguno de ellos, o es un problema nuevo?',
+  'choice.added': 'Agregado a {trackingId}. Los agentes verán tu mensaje en el ticket.',
+  'status.notFound':
+    'No encontré {trackingId} entre tus tickets. Revisa el número o escribe "mis tickets".',
+  'status.usage': 'Escribe "estado" y el número de seguimiento, p. ej. "estado SUP-000123".',
+  'language.set': 'Listo: a partir de ahora te hablaré en español.',
+  'language.usage': 'Escribe "idioma es" o "idioma en".',
+  'error.storage':
+    'Lo siento, no pude guardar eso en este momento, así que no se creó ningún ticket. ' +
+    'Inténtalo de nuevo en un minuto.',
+  'error.generic': 'Lo siento, algo falló de mi lado. Inténtalo de nuevo.',
+  'error.expired':
+    'Esta tarjeta ya no está al día. Escribe "mis tickets" para ver el estado actual.',
+  'error.invalidAction': 'Esa acción no es válida para esta tarjeta.',
+  'status.new': 'Nuevo',
+  'status.assigned': 'Asignado',
+  'status.in_progress': 'En curso',
+  'status.waiting_requester': 'Esperando tu respuesta',
+  'status.waiting_parts': 'Esperando partes',
+  'status.resolved': 'Resuelto',
+  'status.closed': 'Cerrado',
+  'status.cancelled': 'Cancelado',
+  'priority.alta': 'Alta',
+  'priority.media': 'Media',
+  'priority.baja': 'Baja',
+  'level.high': 'Alto',
+  'level.medium': 'Medio',
+  'level.low': 'Bajo',
+  'impact.high': 'Alto: muchas personas o toda la empresa',
+  'impact.medium': 'Medio: un equipo o una función importante',
+  'impact.low': 'Bajo: solo yo',
+  'severity.high': 'Alta: el trabajo está detenido',
+  'severity.medium': 'Media: el trabajo se degrada',
+  'severity.low': 'Baja: una molestia, hay alternativa',
+  'category.hardware': 'Hardware',
+  'category.software': 'Software',
+  'category.network': 'Red / VPN',
+  'category.access': 'Cuentas y accesos',
+  'category.email': 'Correo electrónico',
+  'category.printing': 'Impresión',
+  'category.telephony': 'Telefonía',
+  'category.other': 'Otro',
+  'channel.teams': 'Chat de Teams',
+  'channel.message-extension': 'Mensaje de Teams',
+  'channel.phone': 'Teléfono',
+  'channel.email': 'Correo electrónico',
+};

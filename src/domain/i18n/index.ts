@@ -1,0 +1,31 @@
+import { DateTime } from 'luxon';
+import { en, StringKey } from './en';
+import { es } from './es';
+
+export type Locale = 'es' | 'en';
+export type { StringKey };
+
+const TABLES: Record<Locale, Record<StringKey, string>> = { en, es };
+
+/** Spanish for `es-*` client locales, English otherwise; a stored preference wins. */
+export function resolveLocale(clientLocale: string | undefined, preference?: Locale): Locale {
+  if (preference) return preference;
+  return /^es(\b|[-_])/i.test(clientLocale ?? '') ? 'es' : 'en';
+}
+
+export function t(
+  locale: Locale,
+  key: StringKey,
+  params: Record<string, string | number> = {},
+): string {
+  return TABLES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** A date and time as a person reads it, in the given zone ("Fri 27 Nov, 10:15"). */
+export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone })
+    .setLocale(locale === 'es' ? 'es-MX' : 'en-US')
+    .toFormat(locale === 'es' ? "ccc d 'de' LLL, HH:mm" : 'ccc d LLL, h:mm a');
+}

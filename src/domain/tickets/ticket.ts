@@ -1,0 +1,154 @@
+import { Category } from './category';
+import { Impact, Priority, Severity, priorityOf } from './priority-matrix';
+
+export const TICKET_STATUSES = [
+  'new',
+  'assigned',
+  'in_progress',
+  'waiting_requester',
+  'waiting_parts',
+  'resolved',
+  'closed',
+  'cancelled',
+] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([
+  'new',
+  'assigned',
+  'in_progress',
+  'waiting_requester',
+  'waiting_parts',
+]);
+
+export const INTAKE_CHANNELS = ['teams', 'message-extension', 'phone', 'email'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+
+export interface Person {
+  /** AAD object id when known (Teams users), otherwise a stable pseudo id (e-mail hash). */
+  id: string;
+  name: string;
+}
+
+export interface Ticket {
+  tenantId: string;
+  number: number;
+  trackingId: string;
+  title: string;
+  /** The full text as the requester wrote it; may be long (stored in chunks). */
+  description: string;
+  category: Category;
+  impact: Impact;
+  severity: Severity;
+  priority: Priority;
+  status: TicketStatus;
+  requester: Person;
+  /** The requester's language when the ticket was opened, for messages sent to them later. */
+  locale: 'es' | 'en';
+  intakeChannel: IntakeChannel;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When the policy expects the first human response. */
+  firstResponseDueAt: Date;
+  /** When the policy expects the resolution. */
+  resolutionDueAt: Date;
+  owner?: Person;
+  tier: number;
+  /** Number of events recorded so far; the next event gets this number + 1. */
+  eventCount: number;
+}
+
+export interface TicketDraft {
+  title?: string;
+  description: string;
+  category: Category;
+  impact: Impact;
+  severity: Severity;
+  requester: Person;
+  locale: 'es' | 'en';
+  intakeChannel: IntakeChannel;
+}
+
+export const TITLE_MAX = 120;
+
+/** A title from the first line of the text, cut at a word boundary. */
+export function titleFrom(text: string): string {
+  const firstLine =
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
+  const clean = firstLine.replace(/\s+/g, ' ');
+  if (clean.length <= TITLE_MAX) return clean;
+  const cut = clean.slice(0, TITLE_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > 60 ? cut.slice(0, space) : cut}…`;
+}
+
+export function isOpen(t: Pick<Ticket, 'status'>): boolean {
+  return OPEN_STATUSES.has(t.status);
+}
+
+export interface TicketEvent {
+  seq: number;
+  type: string;
+  at: Date;
+  actor: Person;
+  channel: IntakeChannel | 'system';
+  /** Event-specific details; small and JSON-serialisable. */
+  data: Record<string, unknown>;
+}
+
+/** Builds a new ticket from a draft; the number and due times come from the caller. */
+export function newTicket(args: {
+  tenantId: string;
+  number: number;
+  trackingId: string;
+  draft: TicketDraft;
+  now: Date;
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+}): Ticket {
+  const { draft } = args;
+  return {
+    tenantId: args.tenantId,
+    number: args.number,
+    trackingId: args.trackingId,
+    title: (draft.title?.trim() || titleFrom(draft.description) || args.trackingId).slice(
+      0,
+      TITLE_MAX,
+    ),
+    description: draft.description,
+    category: draft.category,
+    impact: draft.impact,
+    severity: draft.severity,
+    priority: priorityOf(draft.impact, draft.severity),
+    status: 'new',
+    requester: draft.requester,
+    locale: draft.locale,
+    intakeChannel: draft.intakeChannel,
+    createdAt: args.now,
+    updatedAt: args.now,
+    firstResponseDueAt: args.firstResponseDueAt,
+    resolutionDueAt: args.resolutionDueAt,
+    tier: 1,
+    eventCount: 1,
+  };
+}
+
+export function createdEvent(ticket: Ticket): TicketEvent {
+  return {
+    seq: 1,
+    type: 'created',
+    at: ticket.createdAt,
+    actor: ticket.requester,
+    channel: ticket.intakeChannel,
+    data: {
+      title: ticket.title,
+      category: ticket.category,
+      impact: ticket.impact,
+      severity: ticket.severity,
+      priority: ticket.priority,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'restify';
+import { DefaultAzureCredential } from '@azure/identity';
+import defaultPolicy from '../config/sla-policy.json';
+import { Config, ConfigError, loadConfig } from './config';
+import { Clock, SettableClock, systemClock } from './domain/clock';
+import { SlaPolicy, parseSlaPolicy } from './domain/sla/policy';
+import { Logger, createLogger } from './logger';
+import { loadDefaultClassifier } from './domain/triage/classifier';
+import { IntakeService, Suggest } from './services/intake.service';
+import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
+import { TicketRepository } from './storage/ticket.repository';
+import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from './storage/tables';
+import { UserRepository } from './storage/user.repository';
+import { createAdapter, createTeamsApp } from './teams/app';
+import { createServer } from './server';
+
+export interface RunningBot {
+  server: Server;
+  port: number;
+  tables: Tables;
+  clock: Clock;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log?: Logger;
+  /** override the SLA policy file (tests) */
+  policy?: SlaPolicy;
+  suggest?: Suggest;
+  startTypingTimer?: boolean;
+  /** listen on 127.0.0.1 only (tests) */
+  host?: string;
+}
+
+/** The SLA policy: `SLA_POLICY_FILE` when set, else the shipped `config/sla-policy.json`. */
+export function loadPolicy(path?: string): SlaPolicy {
+  return parseSlaPolicy(path ? JSON.parse(readFileSync(path, 'utf8')) : defaultPolicy);
+}
+
+/** Wiring only: config → table clients → repositories → services → Teams app → server. */
+export async function startBot(opts: StartOptions): Promise<RunningBot> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const policy = opts.policy ?? loadPolicy(process.env.SLA_POLICY_FILE || undefined);
+
+  let azurite: EmbeddedAzurite | undefined;
+  let target: TablesTarget;
+  if (config.storage.kind === 'embedded') {
+    azurite = await startEmbeddedAzurite({
+      port: config.storage.port,
+      location: config.storage.location,
+    });
+    log.info(
+      { port: azurite.port, location: config.storage.location },
+      'no TABLES_CONNECTION_STRING or TABLES_ACCOUNT_URL: started an embedded Azurite (data on disk)',
+    );
+    target = { kind: 'connectionString', connectionString: azurite.connectionString };
+  } else if (config.storage.kind === 'connectionString') {
+    target = { kind: 'connectionString', connectionString: config.storage.connectionString };
+  } else {
+    target = {
+      kind: 'accountUrl',
+      accountUrl: config.storage.accountUrl,
+      credential: new DefaultAzureCredential(),
+    };
+  }
+  const tables = createTables(target, { prefix: config.tablePrefix });
+
+  if (config.localMode) {
+    log.warn(
+      'MicrosoftAppId is empty: LOCAL MODE, requests are NOT authenticated. Never expose this port.',
+    );
+  }
+
+  const testClock = config.testClock ? new SettableClock(systemClock) : undefined;
+  const clock: Clock = testClock ?? systemClock;
+  const tickets = new TicketRepository(tables);
+  const users = new UserRepository(tables);
+  const intake = new IntakeService({
+    tickets,
+    users,
+    clock,
+    policy,
+    trackingPrefix: config.trackingPrefix,
+    suggest: opts.suggest ?? classifierSuggest(),
+  });
+  const adapter = createAdapter(config.bot, log);
+  const app = createTeamsApp(adapter, {
+    intake,
+    users,
+    trackingPrefix: config.trackingPrefix,
+    log,
+    bot: config.bot,
+    startTypingTimer: opts.startTypingTimer,
+  });
+
+  let storageReady = false;
+  const ready = (async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await ensureTables(tables);
+        storageReady = true;
+        return;
+      } catch (e) {
+        if (attempt % 10 === 0) log.warn({ err: (e as Error).message }, 'storage not ready yet');
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * (attempt + 1))));
+      }
+    }
+  })();
+  void ready;
+
+  const server = createServer({
+    adapter,
+    app,
+    log,
+    testClock,
+    health: async () => {
+      if (!storageReady) return { ok: false, detail: 'starting' };
+      await pingStorage(tables);
+      return { ok: true };
+    },
+  });
+  await new Promise<void>((ok) => server.listen(config.port, opts.host ?? '0.0.0.0', ok));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port }, `listening: POST http://localhost:${port}/api/messages, GET /healthz`);
+  if (config.localMode) {
+    log.info('try it without a Teams tenant: `npm run playground` (Agents Playground, local only)');
+  }
+
+  return {
+    server,
+    port,
+    tables,
+    clock,
+    log,
+    stop: async () => {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await azurite?.stop();
+    },
+  };
+}
+
+/** The offline classifier's category, impact and severity for free text (spec 2.2). */
+function classifierSuggest(): Suggest {
+  const classifier = loadDefaultClassifier();
+  return (text) => {
+    const { category, impact, severity } = classifier.classify(text);
+    return { category, impact, severity };
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const bot = await startBot({ config, startTypingTimer: true });
+  const shutdown = () => {
+    bot.log.info('stopping');
+    bot.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`failed to start: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,90 @@
+import * as restify from 'restify';
+import { z } from 'zod';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { SettableClock } from './domain/clock';
+import { Logger } from './logger';
+
+export interface ServerDeps {
+  adapter: TeamsAdapter;
+  app: Application<TurnState>;
+  log: Logger;
+  /** resolves when storage answers; `/healthz` says 503 until then */
+  health: () => Promise<{ ok: boolean; detail?: string }>;
+  /** present only when the test clock is enabled (never in production) */
+  testClock?: SettableClock;
+  /** largest request body accepted, in bytes */
+  maxBodyBytes?: number;
+}
+
+const ClockCommand = z.union([
+  z.object({ now: z.string().datetime({ offset: true }) }).strict(),
+  z.object({ advanceMinutes: z.number().finite().min(-525_600).max(525_600) }).strict(),
+]);
+
+/** restify: the Bot Framework endpoint, health, and (in tests) the clock. */
+export function createServer(deps: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'support-desk', handleUncaughtExceptions: false });
+  server.use(
+    restify.plugins.bodyParser({
+      maxBodySize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
+      mapParams: false,
+      rejectUnknown: true,
+    }),
+  );
+
+  server.post('/api/messages', async (req, res) => {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      res.send(400, { code: 'BadRequest', message: 'expected a JSON activity' });
+      return;
+    }
+    await deps.adapter.process(req, res, async (context) => {
+      await deps.app.run(context);
+    });
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    const h = await deps.health().catch(() => ({ ok: false, detail: 'storage check failed' }));
+    res.send(h.ok ? 200 : 503, {
+      status: h.ok ? 'ok' : 'starting',
+      storage: h.ok ? 'ok' : h.detail,
+    });
+  });
+
+  const clock = deps.testClock;
+  if (clock) {
+    server.get('/test/clock', async (_req, res) => {
+      res.send(200, { now: clock.now().toISOString() });
+    });
+    server.post('/test/clock', async (req, res) => {
+      const parsed = ClockCommand.safeParse(req.body);
+      if (!parsed.success) {
+        res.send(400, {
+          code: 'BadRequest',
+          message: 'expected {"now":"<ISO time>"} or {"advanceMinutes":n}',
+        });
+        return;
+      }
+      if ('now' in parsed.data) clock.set(new Date(parsed.data.now));
+      else clock.advanceMinutes(parsed.data.advanceMinutes);
+      res.send(200, { now: clock.now().toISOString() });
+    });
+  }
+
+  // Whatever fails inside a handler: a short JSON answer, never a stack trace.
+  server.on('restifyError', (req, _res, err, next) => {
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 500) {
+      deps.log.error(
+        { path: req.path(), err: { name: err.name, message: err.message } },
+        'http error',
+      );
+    }
+    err.toJSON = () => ({
+      code: status >= 500 ? 'Internal' : (err.body?.code ?? 'BadRequest'),
+      message:
+        status >= 500 ? 'internal error' : String(err.body?.message ?? err.message).slice(0, 200),
+    });
+    return next();
+  });
+  return server;
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { Clock, systemClock } from '../domain/clock';
+import { NotAllowedError, TicketNotFoundError } from '../domain/errors';
+import { Locale } from '../domain/i18n';
+import { SlaPolicy, initialDueTimes } from '../domain/sla/policy';
+import { Category } from '../domain/tickets/category';
+import { Impact, Severity, priorityOf } from '../domain/tickets/priority-matrix';
+import {
+  IntakeChannel,
+  Person,
+  Ticket,
+  createdEvent,
+  isOpen,
+  newTicket,
+} from '../domain/tickets/ticket';
+import { formatTrackingId } from '../domain/tickets/tracking-number';
+import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
+import { Draft, UserContext, UserRepository } from '../storage/user.repository';
+
+/** What the classifier suggests for free text; medium × medium when there is none. */
+export type Suggest = (text: string) => { category: Category; impact: Impact; severity: Severity };
+
+export const noSuggestion: Suggest = () => ({
+  category: 'other',
+  impact: 'medium',
+  severity: 'medium',
+});
+
+export interface IntakeRequest {
+  tenantId: string;
+  requester: Person;
+  locale: Locale;
+  channel: IntakeChannel;
+  description: string;
+  title?: string;
+  category?: Category;
+  impact?: Impact;
+  severity?: Severity;
+  /** one ticket per key, however often the request is repeated */
+  idemKey: string;
+  /** the incoming activity whose reply this creation owes (1:1 messages) */
+  replyKey?: string;
+}
+
+export interface IntakeResult {
+  stored: StoredTicket;
+  created: boolean;
+  /** true when this call must send the acknowledgement (it won the reply claim) */
+  mustAcknowledge: boolean;
+}
+
+/** How long a reply claim protects a delivery that is still working (Teams retries at ~15 s). */
+export const CLAIM_TTL_MS = 10_000;
+
+export class IntakeService {
+  constructor(
+    private readonly deps: {
+      tickets: TicketRepository;
+      users: UserRepository;
+      clock: Clock;
+      policy: SlaPolicy;
+      trackingPrefix: string;
+      suggest: Suggest;
+    },
+  ) {}
+
+  get policy(): SlaPolicy {
+    return this.deps.policy;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  async context(tenantId: string, userId: string, replyKey?: string): Promise<UserContext> {
+    return this.deps.users.loadContext(tenantId, userId, replyKey);
+  }
+
+  /** Registers a ticket exactly once per idempotency key and indexes it under its requester. */
+  async createTicket(req: IntakeRequest): Promise<IntakeResult> {
+    const now = this.deps.clock.now();
+    const suggested =
+      req.category && req.impact && req.severity
+        ? { category: req.category, impact: req.impact, severity: req.severity }
+        : { ...this.deps.suggest(req.description), ...pickDefined(req) };
+    const priority = priorityOf(suggested.impact, suggested.severity);
+    const due = initialDueTimes(this.deps.policy, priority, now);
+    const { stored, created } = await this.deps.tickets.create(req.tenantId, req.idemKey, (n) => {
+      const ticket = newTicket({
+        tenantId: req.tenantId,
+        number: n,
+        trackingId: formatTrackingId(this.deps.trackingPrefix, n),
+        now,
+        ...due,
+        draft: {
+          title: req.title,
+          description: req.description,
+          category: suggested.category,
+          impact: suggested.impact,
+          severity: suggested.severity,
+          requester: req.requester,
+          locale: req.locale,
+          intakeChannel: req.channel,
+        },
+      });
+      return { ticket, event: createdEvent(ticket) };
+    });
+    // Reply claims measure real elapsed time (Teams redelivers in real time), not business time.
+    const mustAcknowledge = await this.deps.users.indexTicket(
+      stored.ticket,
+      req.replyKey,
+      systemClock.now(),
+    );
+    return { stored, created, mustAcknowledge };
+  }
+
+  /** The requester's open tickets and a few recent closed ones, newest first. */
+  async listForRequester(
+    tenantId: string,
+    userId: string,
+    ctx?: UserContext,
+  ): Promise<{ open: Ticket[]; recent: Ticket[] }> {
+    const index = (ctx ?? (await this.context(tenantId, userId))).tickets.slice(0, 30);
+    const loaded = await Promise.all(index.map((e) => this.deps.tickets.get(tenantId, e.number)));
+    const tickets = loaded.filter((s): s is StoredTicket => !!s).map((s) => s.ticket);
+    return {
+      open: tickets.filter(isOpen).slice(0, 15),
+      recent: tickets.filter((tk) => !isOpen(tk)).slice(0, 5),
+    };
+  }
+
+  /** A ticket as its requester may see it; someone else's ticket is "not found". */
+  async getForRequester(
+    tenantId: string,
+    userId: string,
+    number: number,
+  ): Promise<{ ticket: Ticket; descriptionLength: number } | undefined> {
+    const stored = await this.deps.tickets.get(tenantId, number);
+    if (!stored || stored.ticket.requester.id !== userId) return undefined;
+    const descriptionLength =
+      (await this.deps.tickets.descriptionLength(tenantId, number)) ??
+      stored.ticket.description.length;
+    return { ticket: stored.ticket, descriptionLength };
+  }
+
+  /** Keeps a message for the one-click choice, and claims the reply owed for its activity. */
+  async offerChoice(
+    tenantId: string,
+    userId: string,
+    replyKey: string,
+    text: string,
+    locale: Locale,
+  ): Promise<{ draftId: string; mustReply: boolean }> {
+    const draftId = randomUUID().replace(/-/g, '');
+    const mustReply = await this.deps.users.claimChoice(
+      tenantId,
+      userId,
+      replyKey,
+      { id: draftId, text, locale },
+      systemClock.now(),
+    );
+    return { draftId, mustReply };
+  }
+
+  async draft(tenantId: string, userId: string, draftId: string): Promise<Draft | undefined> {
+    return this.deps.users.getDraft(tenantId, userId, draftId);
+  }
+
+  /** "New ticket" on the choice card: the kept message becomes a ticket, once. */
+  async createFromDraft(
+    tenantId: string,
+    requester: Person,
+    draft: Draft,
+    locale: Locale,
+  ): Promise<IntakeResult> {
+    const result = await this.createTicket({
+      tenantId,
+      requester,
+      locale,
+      channel: 'teams',
+      description: draft.text,
+      idemKey: `draft:${requester.id}:${draft.id}`,
+    });
+    if (draft.usedFor === undefined) {
+      await this.deps.users.markDraftUsed(
+        tenantId,
+        requester.id,
+        draft,
+        result.stored.ticket.number,
+      );
+    }
+    return result;
+  }
+
+  /** "Add to SUP-…": the kept message becomes a comment of the requester's own open ticket, once. */
+  async addDraftToTicket(
+    tenantId: string,
+    requester: Person,
+    draft: Draft,
+    number: number,
+  ): Promise<Ticket> {
+    const stored = await this.deps.tickets.get(tenantId, number);
+    if (!stored || stored.ticket.requester.id !== requester.id) {
+      throw new TicketNotFoundError(String(number));
+    }
+    if (!isOpen(stored.ticket)) throw new NotAllowedError('ticket is not open');
+    const after = await this.deps.tickets.appendEvent(
+      stored,
+      {
+        type: 'comment',
+        at: this.deps.clock.now(),
+        actor: requester,
+        channel: 'teams',
+        data: { text: draft.text, from: 'requester' },
+      },
+      undefined,
+      `draft:${requester.id}:${draft.id}`,
+    );
+    if (draft.usedFor === undefined) {
+      await this.deps.users.markDraftUsed(tenantId, requester.id, draft, number);
+    }
+    return after?.ticket ?? stored.ticket;
+  }
+
+  async reclaimReply(tenantId: string, userId: string, replyKey: string, ctx: UserContext) {
+    const claim = ctx.claim;
+    if (!claim || claim.state === 'sent') return false;
+    const age = systemClock.now().getTime() - claim.claimedAt.getTime();
+    if (age < CLAIM_TTL_MS) return false;
+    return this.deps.users.reclaim(tenantId, userId, replyKey, claim, systemClock.now());
+  }
+
+  async settleReply(tenantId: string, userId: string, replyKey: string, sent: boolean) {
+    await this.deps.users.settleClaim(tenantId, userId, replyKey, sent ? 'sent' : 'released');
+  }
+}
+
+function pickDefined(req: IntakeRequest) {
+  const out: Partial<{ category: Category; impact: Impact; severity: Severity }> = {};
+  if (req.category) out.category = req.category;
+  if (req.impact) out.impact = req.impact;
+  if (req.severity) out.severity = req.severity;
+  return out;
+}

@@ -1,0 +1,403 @@
+import { TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
+import { Category } from '../domain/tickets/category';
+import { Impact, Priority, Severity } from '../domain/tickets/priority-matrix';
+import { IntakeChannel, Person, Ticket, TicketEvent, TicketStatus } from '../domain/tickets/ticket';
+import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
+import { idemHash, keyPart, pad } from './keys';
+import { Tables, isUnavailable, statusOf } from './tables';
+
+/** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
+export const BUCKET_SIZE = 250;
+/** UTF-16 code units per text chunk: 60 KB, under Azure's 64 KiB string limit. */
+export const CHUNK_CHARS = 30_000;
+/** Text kept on the ticket row itself, enough for any card. */
+export const HEAD_CHARS = 4_000;
+
+export interface StoredTicket {
+  ticket: Ticket;
+  etag: string;
+}
+
+export function bucketOf(number: number): number {
+  return Math.floor(number / BUCKET_SIZE);
+}
+
+export function ticketPartition(tenantId: string, number: number): string {
+  return `${keyPart(tenantId)}|${pad(bucketOf(number), 6)}`;
+}
+
+function bucketPartition(tenantId: string, bucket: number): string {
+  return `${keyPart(tenantId)}|${pad(bucket, 6)}`;
+}
+
+export function ticketRowKey(number: number): string {
+  return `t${pad(number, 9)}`;
+}
+
+const eventRowKey = (number: number, seq: number) => `${ticketRowKey(number)}|e|${pad(seq, 6)}`;
+const chunkRowKey = (number: number, i: number) => `${ticketRowKey(number)}|x|${pad(i, 3)}`;
+const idemRowKey = (key: string) => `a|${idemHash(key)}`;
+
+/** Splits text into chunks of at most `size` code units, never inside a surrogate pair. */
+export function chunkText(text: string, size = CHUNK_CHARS): string[] {
+  const chunks: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    chunks.push(text.slice(i, end));
+    i = end;
+  }
+  return chunks;
+}
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+/** Allow-list mapper: domain ticket → table row (long text goes to chunk rows). */
+function ticketToRow(t: Ticket): Row {
+  const long = t.description.length > HEAD_CHARS;
+  return {
+    partitionKey: ticketPartition(t.tenantId, t.number),
+    rowKey: ticketRowKey(t.number),
+    tenantId: t.tenantId,
+    number: t.number,
+    trackingId: t.trackingId,
+    title: t.title,
+    descriptionHead: long ? t.description.slice(0, HEAD_CHARS) : t.description,
+    descriptionLength: t.description.length,
+    descriptionChunks: long ? chunkText(t.description).length : 0,
+    category: t.category,
+    impact: t.impact,
+    severity: t.severity,
+    priority: t.priority,
+    status: t.status,
+    requesterId: t.requester.id,
+    requesterName: t.requester.name,
+    locale: t.locale,
+    intakeChannel: t.intakeChannel,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    firstResponseDueAt: t.firstResponseDueAt,
+    resolutionDueAt: t.resolutionDueAt,
+    ownerId: t.owner?.id ?? '',
+    ownerName: t.owner?.name ?? '',
+    tier: t.tier,
+    eventCount: t.eventCount,
+  };
+}
+
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Table row → domain ticket; `description` is the head unless the chunks are given. */
+function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
+  const owner =
+    asString(r.ownerId) !== ''
+      ? { id: asString(r.ownerId), name: asString(r.ownerName) }
+      : undefined;
+  return {
+    tenantId: asString(r.tenantId),
+    number: Number(r.number),
+    trackingId: asString(r.trackingId),
+    title: asString(r.title),
+    description: chunks && chunks.length > 0 ? chunks.join('') : asString(r.descriptionHead),
+    category: asString(r.category) as Category,
+    impact: asString(r.impact) as Impact,
+    severity: asString(r.severity) as Severity,
+    priority: asString(r.priority) as Priority,
+    status: asString(r.status) as TicketStatus,
+    requester: { id: asString(r.requesterId), name: asString(r.requesterName) },
+    locale: r.locale === 'es' ? 'es' : 'en',
+    intakeChannel: asString(r.intakeChannel) as IntakeChannel,
+    createdAt: asDate(r.createdAt),
+    updatedAt: asDate(r.updatedAt),
+    firstResponseDueAt: asDate(r.firstResponseDueAt),
+    resolutionDueAt: asDate(r.resolutionDueAt),
+    owner,
+    tier: Number(r.tier ?? 1),
+    eventCount: Number(r.eventCount ?? 0),
+  };
+}
+
+/** Full length of the description, even when only its head was loaded. */
+export function descriptionLengthOf(row: Record<string, unknown>): number {
+  return Number(row.descriptionLength ?? 0);
+}
+
+function eventToRow(tenantId: string, number: number, e: TicketEvent): Row {
+  return {
+    partitionKey: ticketPartition(tenantId, number),
+    rowKey: eventRowKey(number, e.seq),
+    seq: e.seq,
+    type: e.type,
+    at: e.at,
+    actorId: e.actor.id,
+    actorName: e.actor.name,
+    channel: e.channel,
+    data: JSON.stringify(e.data),
+  };
+}
+
+function rowToEvent(r: Record<string, unknown>): TicketEvent {
+  let data: Record<string, unknown> = {};
+  try {
+    data = JSON.parse(asString(r.data) || '{}');
+  } catch {
+    /* a damaged row keeps its other fields */
+  }
+  return {
+    seq: Number(r.seq),
+    type: asString(r.type),
+    at: asDate(r.at),
+    actor: { id: asString(r.actorId), name: asString(r.actorName) },
+    channel: asString(r.channel) as TicketEvent['channel'],
+    data,
+  };
+}
+
+interface Head {
+  bucket: number;
+  next: number;
+  /** etag of the bucket's counter row; undefined when the row does not exist yet */
+  etag?: string;
+}
+
+/** Wraps storage failures that mean "unreachable" in a domain error the edge can explain. */
+export async function guard<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    if (isUnavailable(e)) throw new StorageUnavailableError((e as Error).message ?? 'unknown');
+    throw e;
+  }
+}
+
+export class TicketRepository {
+  /** Last known counter per tenant: a hint that saves a read; etags keep it honest. */
+  private readonly heads = new Map<string, Head>();
+
+  constructor(private readonly tables: Tables) {}
+
+  /**
+   * Creates a ticket exactly once per `idemKey`: the number, the idempotency row, the ticket, its
+   * first event and its text are one entity-group transaction in the bucket's partition, so a
+   * crash leaves either all of them or none. Returns the existing ticket for a repeated key.
+   */
+  async create(
+    tenantId: string,
+    idemKey: string,
+    build: (number: number) => { ticket: Ticket; event: TicketEvent },
+  ): Promise<{ stored: StoredTicket; created: boolean }> {
+    return guard(async () => {
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const head = this.heads.get(tenantId) ?? (await this.loadHead(tenantId, idemKey));
+        if ('existing' in head) {
+          const stored = await this.get(tenantId, head.existing);
+          if (stored) return { stored, created: false };
+          throw new Error(`idempotency row points to missing ticket ${head.existing}`);
+        }
+        const number = head.next;
+        const bucket = bucketOf(number);
+        const pk = bucketPartition(tenantId, bucket);
+        const { ticket, event } = build(number);
+        const actions: TransactionAction[] = [
+          bucket === head.bucket && head.etag
+            ? [
+                'update',
+                { partitionKey: pk, rowKey: 'counter', next: number + 1 },
+                'Merge',
+                { etag: head.etag },
+              ]
+            : ['create', { partitionKey: pk, rowKey: 'counter', next: number + 1 }],
+          ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
+          ['create', ticketToRow(ticket)],
+          ['create', eventToRow(tenantId, number, event)],
+        ];
+        if (ticket.description.length > HEAD_CHARS) {
+          chunkText(ticket.description).forEach((text, i) =>
+            actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
+          );
+        }
+        try {
+          const res = await this.tables.tickets.submitTransaction(actions);
+          const counterEtag = res.subResponses[0]?.etag;
+          this.heads.set(tenantId, { bucket, next: number + 1, etag: counterEtag });
+          if (!counterEtag) this.heads.delete(tenantId);
+          if (bucket !== head.bucket) await this.advanceHead(tenantId, bucket);
+          const etag = res.subResponses[2]?.etag ?? (await this.get(tenantId, number))?.etag ?? '';
+          return { stored: { ticket, etag }, created: true };
+        } catch (e) {
+          const status = statusOf(e);
+          if (status === 409 || status === 412 || status === 404) {
+            // Someone else moved the counter, or this key was already used: re-read both.
+            this.heads.delete(tenantId);
+            continue;
+          }
+          throw e;
+        }
+      }
+      throw new ConcurrencyError(`counter of ${tenantId}`);
+    });
+  }
+
+  /** Reads the tenant's current bucket and its counter, and whether `idemKey` was used there. */
+  private async loadHead(tenantId: string, idemKey: string): Promise<Head | { existing: number }> {
+    let bucket = 0;
+    try {
+      const h = await this.tables.tenants.getEntity<{ bucket: number }>(keyPart(tenantId), 'head');
+      bucket = Number(h.bucket) || 0;
+    } catch (e) {
+      if (statusOf(e) !== 404) throw e;
+    }
+    const idemRk = idemRowKey(idemKey);
+    for (;;) {
+      const pk = bucketPartition(tenantId, bucket);
+      const rows = await this.query(
+        odata`PartitionKey eq ${pk} and (RowKey eq 'counter' or RowKey eq ${idemRk})`,
+      );
+      const idem = rows.find((r) => r.rowKey === idemRk);
+      if (idem) return { existing: Number(idem.number) };
+      const counter = rows.find((r) => r.rowKey === 'counter');
+      const first = Math.max(1, bucket * BUCKET_SIZE);
+      if (!counter) return { bucket, next: first };
+      const next = Number(counter.next);
+      if (next < (bucket + 1) * BUCKET_SIZE) return { bucket, next, etag: counter.etag as string };
+      bucket += 1; // this bucket is full: the next ticket opens the following one
+      const following = bucketPartition(tenantId, bucket);
+      const rowsNext = await this.query(
+        odata`PartitionKey eq ${following} and (RowKey eq 'counter' or RowKey eq ${idemRk})`,
+      );
+      if (rowsNext.length === 0) return { bucket: bucket - 1, next, etag: counter.etag as string };
+    }
+  }
+
+  /** Moves the tenant's head pointer forward (never back); losing this write only costs reads. */
+  private async advanceHead(tenantId: string, bucket: number): Promise<void> {
+    try {
+      await this.tables.tenants.upsertEntity(
+        { partitionKey: keyPart(tenantId), rowKey: 'head', bucket },
+        'Merge',
+      );
+    } catch {
+      /* the next cold start walks forward from the older head */
+    }
+  }
+
+  private async query(filter: string): Promise<TableEntityResult<Record<string, unknown>>[]> {
+    const out: TableEntityResult<Record<string, unknown>>[] = [];
+    for await (const e of this.tables.tickets.listEntities<Record<string, unknown>>({
+      queryOptions: { filter },
+    })) {
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** The ticket row (description head only), or undefined. */
+  async get(tenantId: string, number: number): Promise<StoredTicket | undefined> {
+    return guard(async () => {
+      try {
+        const row = await this.tables.tickets.getEntity<Record<string, unknown>>(
+          ticketPartition(tenantId, number),
+          ticketRowKey(number),
+        );
+        return { ticket: rowToTicket(row), etag: row.etag };
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  /** The ticket with its full text and all its events, in order. */
+  async getFull(
+    tenantId: string,
+    number: number,
+  ): Promise<{ stored: StoredTicket; events: TicketEvent[] } | undefined> {
+    return guard(async () => {
+      const pk = ticketPartition(tenantId, number);
+      const from = ticketRowKey(number);
+      const rows = await this.query(
+        odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${`${from}|~`}`,
+      );
+      const main = rows.find((r) => r.rowKey === from);
+      if (!main) return undefined;
+      const chunks = rows
+        .filter((r) => (r.rowKey ?? '').startsWith(`${from}|x|`))
+        .sort((a, b) => (a.rowKey ?? '').localeCompare(b.rowKey ?? ''))
+        .map((r) => asString(r.text));
+      const events = rows
+        .filter((r) => (r.rowKey ?? '').startsWith(`${from}|e|`))
+        .map(rowToEvent)
+        .sort((a, b) => a.seq - b.seq);
+      return { stored: { ticket: rowToTicket(main, chunks), etag: main.etag }, events };
+    });
+  }
+
+  /** The full length of a ticket's description (the row keeps only the head). */
+  async descriptionLength(tenantId: string, number: number): Promise<number | undefined> {
+    const stored = await guard(() =>
+      this.tables.tickets
+        .getEntity<Record<string, unknown>>(
+          ticketPartition(tenantId, number),
+          ticketRowKey(number),
+          {
+            queryOptions: { select: ['descriptionLength'] },
+          },
+        )
+        .catch((e) => {
+          if (statusOf(e) === 404) return undefined;
+          throw e;
+        }),
+    );
+    return stored ? descriptionLengthOf(stored) : undefined;
+  }
+
+  /**
+   * Appends an event and applies `change` to the ticket in one transaction, conditional on the
+   * etag read: a concurrent writer makes this throw ConcurrencyError and nothing is written.
+   * With `idemKey`, a repeated call is a no-op that returns undefined.
+   */
+  async appendEvent(
+    stored: StoredTicket,
+    event: Omit<TicketEvent, 'seq'>,
+    change: (t: Ticket) => Ticket = (t) => t,
+    idemKey?: string,
+  ): Promise<StoredTicket | undefined> {
+    return guard(async () => {
+      const seq = stored.ticket.eventCount + 1;
+      const next: Ticket = { ...change(stored.ticket), eventCount: seq, updatedAt: event.at };
+      const { tenantId, number } = next;
+      const actions: TransactionAction[] = [
+        ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
+        ['create', eventToRow(tenantId, number, { ...event, seq })],
+      ];
+      if (idemKey) {
+        actions.push([
+          'create',
+          { partitionKey: ticketPartition(tenantId, number), rowKey: idemRowKey(idemKey), number },
+        ]);
+      }
+      try {
+        const res = await this.tables.tickets.submitTransaction(actions);
+        return { ticket: next, etag: res.subResponses[0]?.etag ?? '' };
+      } catch (e) {
+        const status = statusOf(e);
+        if (status === 412) throw new ConcurrencyError(next.trackingId);
+        if (status === 409 && idemKey) {
+          const seen = await this.tables.tickets
+            .getEntity(ticketPartition(tenantId, number), idemRowKey(idemKey))
+            .then(() => true)
+            .catch(() => false);
+          if (seen) return undefined;
+          throw new ConcurrencyError(next.trackingId);
+        }
+        if (status === 409) throw new ConcurrencyError(next.trackingId);
+        throw e;
+      }
+    });
+  }
+}
+
+export type { Person };

@@ -1,0 +1,98 @@
+import {
+  ActivityTypes,
+  ConfigurationBotFrameworkAuthenticationOptions,
+  ConfigurationServiceClientCredentialFactory,
+  TurnContext,
+} from 'botbuilder';
+import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { DeliveryError } from '../domain/errors';
+import { t } from '../domain/i18n';
+import { Logger } from '../logger';
+import { IntakeService } from '../services/intake.service';
+import { UserRepository } from '../storage/user.repository';
+import { INTAKE_VERBS, runIntakeAction } from './card-actions/intake-actions';
+import { asAttachment } from './cards/render';
+import { welcomeCard } from './cards/welcome.card';
+import { handlePersonalMessage } from './messages/personal-message';
+import { clientLocale, isPersonal, personOf } from './turn';
+
+export interface TeamsDeps {
+  intake: IntakeService;
+  users: UserRepository;
+  trackingPrefix: string;
+  log: Logger;
+  bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
+  /** tests turn it off: the typing indicator is a background timer */
+  startTypingTimer?: boolean;
+}
+
+export function createAdapter(bot: TeamsDeps['bot'], log: Logger): TeamsAdapter {
+  const appType = bot.appType ?? (bot.tenantId ? 'SingleTenant' : 'MultiTenant');
+  const auth: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: bot.appId,
+    MicrosoftAppPassword: bot.appPassword,
+    MicrosoftAppType: appType,
+    MicrosoftAppTenantId: bot.tenantId,
+  };
+  const adapter = new TeamsAdapter(
+    auth,
+    new ConfigurationServiceClientCredentialFactory({
+      MicrosoftAppId: bot.appId,
+      MicrosoftAppPassword: bot.appPassword,
+      MicrosoftAppType: appType,
+      MicrosoftAppTenantId: bot.tenantId,
+    }),
+  );
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error(
+      { activityId: context.activity.id, err: { name: error.name, message: error.message } },
+      'turn failed',
+    );
+    // Invokes answer through the HTTP response; messages get an apology in the chat, unless
+    // sending itself failed (Teams re-delivers the activity and the reply is retried then).
+    if (context.activity.type === ActivityTypes.Message && !(error instanceof DeliveryError)) {
+      await context.sendActivity(t(clientLocale(context), 'error.generic')).catch(() => undefined);
+    }
+    // The HTTP answer becomes 500 so that Teams retries; its body must not carry internals.
+    throw new Error('turn failed');
+  };
+  return adapter;
+}
+
+/** The Teams application: every route of the contract, no AI, no process-memory state. */
+export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: deps.bot.appId,
+    removeRecipientMention: true,
+    startTypingTimer: deps.startTypingTimer ?? false,
+    longRunningMessages: false,
+  });
+  if (!(deps.startTypingTimer ?? false)) {
+    // teams-ai 1.7 starts its typing timer in run() whatever the option says; turn it off here.
+    (app as unknown as { startTypingTimer: () => void }).startTypingTimer = () => undefined;
+  }
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    if (isPersonal(ctx.activity)) {
+      await handlePersonalMessage(ctx, deps);
+    }
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const added = ctx.activity.membersAdded ?? [];
+    const botAdded = added.some((m) => m.id === ctx.activity.recipient?.id);
+    if (isPersonal(ctx.activity) && botAdded) {
+      const card = welcomeCard(clientLocale(ctx), personOf(ctx.activity).name);
+      await ctx.sendActivity({ attachments: [asAttachment(card)] });
+    }
+  });
+
+  for (const verb of INTAKE_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runIntakeAction(verb, ctx, deps, data),
+    );
+  }
+
+  return app;
+}

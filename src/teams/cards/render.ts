@@ -1,0 +1,45 @@
+import * as ACData from 'adaptivecards-templating';
+import { Attachment, CardFactory } from 'botbuilder';
+
+/** An expanded Adaptive Card (JSON). */
+export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
+
+/** Teams rejects messages over ~28 KB (413); we stay below with margin. */
+export const MAX_CARD_BYTES = 28 * 1024;
+/** Characters of user text shown on a card; the full text stays in storage. */
+export const CARD_TEXT_MAX = 2_000;
+
+/**
+ * Expands a template with data. Data values are never evaluated as expressions, so user text
+ * bound here (`${description}`) is shown literally.
+ */
+export function expand(template: object, data: object): AdaptiveCardJson {
+  const card = new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+  const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
+  if (size > MAX_CARD_BYTES) throw new Error(`card of ${size} bytes exceeds ${MAX_CARD_BYTES}`);
+  return card;
+}
+
+export function asAttachment(card: AdaptiveCardJson): Attachment {
+  return CardFactory.adaptiveCard(card);
+}
+
+/**
+ * Escapes the Markdown Teams renders in TextBlock and FactSet, so that user text cannot fake
+ * links, emphasis, headings or lists. (RichTextBlock TextRuns are not Markdown: no need there.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_{}[\]()#+\-.!|<>~])/g, '\\$1');
+}
+
+/** Shortens user text for a card, at most `max` characters, never splitting a surrogate pair. */
+export function shorten(text: string, max = CARD_TEXT_MAX): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  let end = max - 1;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end -= 1;
+  return { text: `${text.slice(0, end)}…`, truncated: true };
+}
+
+/** Adaptive Card colour names for the priority levels. */
+export const PRIORITY_COLOR = { alta: 'Attention', media: 'Warning', baja: 'Good' } as const;

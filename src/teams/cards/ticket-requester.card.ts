@@ -1,0 +1,68 @@
+import template from '../../../adaptiveCards/ticket-requester.json';
+import { Locale, formatDateTime, t } from '../../domain/i18n';
+import { SlaPolicy } from '../../domain/sla/policy';
+import { Ticket, isOpen } from '../../domain/tickets/ticket';
+import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
+
+export interface RequesterCardOptions {
+  /** the acknowledgement right after intake: heading "registered" and what happens next */
+  acknowledgement?: boolean;
+  /** full length of the description when `ticket.description` holds only its head */
+  descriptionLength?: number;
+}
+
+/** The requester's view of a ticket: the acknowledgement, and the answer to "status". */
+export function ticketRequesterCard(
+  locale: Locale,
+  ticket: Ticket,
+  policy: SlaPolicy,
+  opts: RequesterCardOptions = {},
+): AdaptiveCardJson {
+  const zone = policy.calendar.timeZone;
+  const when = (d: Date) => formatDateTime(locale, d, zone);
+  const fullLength = Math.max(opts.descriptionLength ?? 0, ticket.description.length);
+  const shown = shorten(ticket.description);
+  const target = policy.targets[ticket.priority];
+  const next =
+    opts.acknowledgement && isOpen(ticket)
+      ? t(locale, target.clock === '24x7' ? 'ack.next24x7' : 'ack.next', {
+          firstResponseDue: when(ticket.firstResponseDueAt),
+          firstResponseMinutes: target.firstResponseMinutes,
+          priority: t(locale, `priority.${ticket.priority}`).toLowerCase(),
+          resolutionDue: when(ticket.resolutionDueAt),
+          trackingId: ticket.trackingId,
+        })
+      : '';
+  const facts = [
+    { label: t(locale, 'ticket.number'), value: ticket.trackingId },
+    { label: t(locale, 'ticket.status'), value: t(locale, `status.${ticket.status}`) },
+    { label: t(locale, 'ticket.priority'), value: t(locale, `priority.${ticket.priority}`) },
+    { label: t(locale, 'ticket.category'), value: t(locale, `category.${ticket.category}`) },
+    { label: t(locale, 'ticket.createdAt'), value: when(ticket.createdAt) },
+    ...(isOpen(ticket)
+      ? [{ label: t(locale, 'ticket.firstResponseDue'), value: when(ticket.firstResponseDueAt) }]
+      : []),
+    ...(isOpen(ticket)
+      ? [{ label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) }]
+      : []),
+    {
+      label: t(locale, 'ticket.owner'),
+      value: ticket.owner ? escapeMarkdown(ticket.owner.name) : t(locale, 'ticket.unassigned'),
+    },
+  ];
+  return expand(template, {
+    heading: opts.acknowledgement
+      ? t(locale, 'ack.title', { trackingId: ticket.trackingId })
+      : ticket.trackingId,
+    headingColor: opts.acknowledgement ? 'Good' : 'Default',
+    title: ticket.title,
+    facts,
+    labels: { description: t(locale, 'ticket.description') },
+    description: shown.text,
+    truncatedNote:
+      shown.truncated || fullLength > ticket.description.length
+        ? t(locale, 'ticket.truncated', { length: fullLength })
+        : '',
+    next,
+  });
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { TurnContext } from 'botbuilder';
+import { DeliveryError, StorageUnavailableError } from '../../domain/errors';
+import { Locale, t } from '../../domain/i18n';
+import { Intent, parseIntent } from '../../domain/intake/intent';
+import { OPEN_STATUSES } from '../../domain/tickets/ticket';
+import { formatTrackingId } from '../../domain/tickets/tracking-number';
+import { Logger } from '../../logger';
+import { IntakeService } from '../../services/intake.service';
+import { UserContext, UserRepository } from '../../storage/user.repository';
+import { intakeChoiceCard } from '../cards/intake-choice.card';
+import { asAttachment } from '../cards/render';
+import { ticketFormCard } from '../cards/ticket-form.card';
+import { ticketListCard } from '../cards/ticket-list.card';
+import { ticketRequesterCard } from '../cards/ticket-requester.card';
+import { welcomeCard } from '../cards/welcome.card';
+import { activityKey, clientLocale, conversationRefOf, personOf, tenantOf } from '../turn';
+
+export interface PersonalDeps {
+  intake: IntakeService;
+  users: UserRepository;
+  trackingPrefix: string;
+  log: Logger;
+}
+
+/** A message in the 1:1 chat: a command of the contract, or a problem that becomes a ticket. */
+export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps): Promise<void> {
+  const activity = ctx.activity;
+  const tenantId = tenantOf(activity);
+  const who = personOf(activity);
+  const intent = parseIntent(activity.text ?? '', deps.trackingPrefix);
+  const replyKey = intent.kind === 'freeText' ? activityKey(activity) : undefined;
+  let locale = clientLocale(ctx);
+  try {
+    const user = await deps.intake.context(tenantId, who.id, replyKey);
+    locale = clientLocale(ctx, user.profile?.language);
+    await deps.users.saveProfile(tenantId, who.id, user.profile, {
+      name: who.name,
+      conversation: conversationRefOf(activity),
+    });
+    await respond(ctx, deps, intent, user, locale, replyKey);
+  } catch (e) {
+    if (e instanceof StorageUnavailableError) {
+      deps.log.warn({ activityId: activity.id, code: e.code }, 'storage unavailable');
+      await ctx.sendActivity(t(locale, 'error.storage'));
+      return;
+    }
+    throw e;
+  }
+}
+
+async function respond(
+  ctx: TurnContext,
+  deps: PersonalDeps,
+  intent: Intent,
+  user: UserContext,
+  locale: Locale,
+  replyKey: string | undefined,
+): Promise<void> {
+  const tenantId = tenantOf(ctx.activity);
+  const who = personOf(ctx.activity);
+  switch (intent.kind) {
+    case 'empty':
+    case 'welcome':
+      await ctx.sendActivity({ attachments: [asAttachment(welcomeCard(locale, who.name))] });
+      return;
+    case 'newTicketForm':
+      await ctx.sendActivity({
+        attachments: [asAttachment(ticketFormCard(locale, randomUUID().replace(/-/g, '')))],
+      });
+      return;
+    case 'myTickets': {
+      const { open, recent } = await deps.intake.listForRequester(tenantId, who.id, user);
+      await ctx.sendActivity({ attachments: [asAttachment(ticketListCard(locale, open, recent))] });
+      return;
+    }
+    case 'status': {
+      if (intent.number === undefined) {
+        await ctx.sendActivity(t(locale, 'status.usage'));
+        return;
+      }
+      const found = await deps.intake.getForRequester(tenantId, who.id, intent.number);
+      if (!found) {
+        const trackingId = formatTrackingId(deps.trackingPrefix, intent.number);
+        await ctx.sendActivity(t(locale, 'status.notFound', { trackingId }));
+        return;
+      }
+      const card = ticketRequesterCard(locale, found.ticket, deps.intake.policy, {
+        descriptionLength: found.descriptionLength,
+      });
+      await ctx.sendActivity({ attachments: [asAttachment(card)] });
+      return;
+    }
+    case 'language': {
+      if (!intent.locale) {
+        await ctx.sendActivity(t(locale, 'language.usage'));
+        return;
+      }
+      await deps.users.saveProfile(tenantId, who.id, user.profile, { language: intent.locale });
+      await ctx.sendActivity(t(intent.locale, 'language.set'));
+      return;
+    }
+    case 'freeText':
+      await freeText(ctx, deps, intent.text, user, locale, replyKey);
+      return;
+  }
+}
+
+/**
+ * Free text becomes a ticket at once, or, when the person has open tickets, a one-click choice.
+ * Exactly one reply per activity, however often Teams delivers it: the reply is claimed in
+ * storage first, and a later delivery only re-sends when the claimant went silent.
+ */
+async function freeText(
+  ctx: TurnContext,
+  deps: PersonalDeps,
+  text: string,
+  user: UserContext,
+  locale: Locale,
+  replyKey: string | undefined,
+): Promise<void> {
+  const tenantId = tenantOf(ctx.activity);
+  const who = personOf(ctx.activity);
+  const key = replyKey ?? `once:${randomUUID()}`;
+
+  if (user.claim) {
+    // A repeated delivery: answer only if the first one died before its reply went out.
+    if (!(await deps.intake.reclaimReply(tenantId, who.id, key, user))) return;
+    const claim = user.claim;
+    if (claim.kind === 'ack' && claim.number !== undefined) {
+      const found = await deps.intake.getForRequester(tenantId, who.id, claim.number);
+      if (found) {
+        await sendClaimed(ctx, deps, key, () =>
+          ticketRequesterCard(locale, found.ticket, deps.intake.policy, { acknowledgement: true }),
+        );
+      }
+      return;
+    }
+    // A choice whose card was never sent: offer it again from the kept draft.
+    const draft = claim.draftId
+      ? await deps.intake.draft(tenantId, who.id, claim.draftId)
+      : undefined;
+    if (draft) {
+      const open = user.tickets.filter((e) => OPEN_STATUSES.has(e.status));
+      await sendClaimed(ctx, deps, key, () => intakeChoiceCard(locale, draft.id, draft.text, open));
+    }
+    return;
+  }
+
+  const open = user.tickets.filter((e) => OPEN_STATUSES.has(e.status));
+  if (open.length > 0) {
+    const { draftId, mustReply } = await deps.intake.offerChoice(
+      tenantId,
+      who.id,
+      key,
+      text,
+      locale,
+    );
+    if (mustReply)
+      await sendClaimed(ctx, deps, key, () => intakeChoiceCard(locale, draftId, text, open));
+    return;
+  }
+
+  const result = await deps.intake.createTicket({
+    tenantId,
+    requester: who,
+    locale,
+    channel: 'teams',
+    description: text,
+    idemKey: key,
+    replyKey: key,
+  });
+  deps.log.info(
+    {
+      activityId: ctx.activity.id,
+      ticket: result.stored.ticket.trackingId,
+      created: result.created,
+    },
+    'ticket from chat',
+  );
+  if (result.mustAcknowledge) {
+    await sendClaimed(ctx, deps, key, () =>
+      ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
+        acknowledgement: true,
+      }),
+    );
+  }
+}
+
+/** Sends the reply this turn holds the claim for; records it sent, or frees it for a retry. */
+async function sendClaimed(
+  ctx: TurnContext,
+  deps: PersonalDeps,
+  key: string,
+  render: () => ReturnType<typeof welcomeCard>,
+): Promise<void> {
+  const tenantId = tenantOf(ctx.activity);
+  const who = personOf(ctx.activity);
+  try {
+    await ctx.sendActivity({ attachments: [asAttachment(render())] });
+  } catch (e) {
+    await deps.intake.settleReply(tenantId, who.id, key, false).catch(() => undefined);
+    throw new DeliveryError((e as { statusCode?: number }).statusCode);
+  }
+  await deps.intake.settleReply(tenantId, who.id, key, true);
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { RunningBot, StartOptions, startBot } from '../../src/index';
+import { createLogger } from '../../src/logger';
+import { Tables, createTables, ensureTables } from '../../src/storage/tables';
+import { FakeTeams } from './fake-teams';
+
+/** The Azurite started by the global setup. */
+export function testConnectionString(): string {
+  const cs = process.env.TEST_TABLES_CONNECTION_STRING;
+  if (!cs) throw new Error('TEST_TABLES_CONNECTION_STRING is not set: run through jest');
+  return cs;
+}
+
+/** A fresh table prefix, so that every test file (or test) has storage of its own. */
+export function freshPrefix(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+export async function testTables(
+  prefix = freshPrefix(),
+): Promise<{ tables: Tables; prefix: string }> {
+  const tables = createTables(
+    { kind: 'connectionString', connectionString: testConnectionString() },
+    { prefix },
+  );
+  await ensureTables(tables);
+  return { tables, prefix };
+}
+
+export interface Harness {
+  bot: RunningBot;
+  teams: FakeTeams;
+  url: string;
+  prefix: string;
+  /** stops the bot only (the fake Teams and the storage stay) */
+  stopBot(): Promise<void>;
+  /** starts a new bot process-equivalent against the same storage and prefix */
+  restartBot(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (the same wiring as `npm start`) on a free port, in local mode, on the test
+ * clock, against the test Azurite with its own prefix, talking to a fake Teams.
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  extra: Partial<StartOptions> = {},
+  opts: { waitHealthy?: boolean } = {},
+): Promise<Harness> {
+  const teams = new FakeTeams();
+  await teams.start();
+  const prefix = env.TABLES_PREFIX ?? freshPrefix();
+  const boot = async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      TABLES_CONNECTION_STRING: testConnectionString(),
+      TABLES_PREFIX: prefix,
+      TEST_CLOCK: '1',
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const bot = await startBot({
+      config,
+      host: '127.0.0.1',
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      startTypingTimer: false,
+      ...extra,
+    });
+    if (opts.waitHealthy !== false) await waitHealthy(`http://127.0.0.1:${bot.port}`);
+    return bot;
+  };
+  const h: Harness = {
+    bot: await boot(),
+    teams,
+    url: '',
+    prefix,
+    stopBot: async () => h.bot.stop(),
+    restartBot: async () => {
+      h.bot = await boot();
+      h.url = `http://127.0.0.1:${h.bot.port}`;
+      teams.setBotUrl(h.url);
+    },
+    close: async () => {
+      await h.bot.stop().catch(() => undefined);
+      await teams.stop();
+    },
+  };
+  h.url = `http://127.0.0.1:${h.bot.port}`;
+  teams.setBotUrl(h.url);
+  return h;
+}
+
+export async function waitHealthy(url: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > until) throw new Error(`${url} not healthy after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Sets the server's test clock. */
+export async function setClock(url: string, body: { now: string } | { advanceMinutes: number }) {
+  const res = await fetch(`${url}/test/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { now: string };
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * A fake Teams: it plays the Bot Framework connector the bot sends to (records every
+ * `POST/PUT /v3/conversations…`, answers roster look-ups, can inject faults) and it plays the
+ * Teams client that drives the bot (realistic message activities and `adaptiveCard/action`
+ * invokes, clicking a card's button by its title as a person would).
+ */
+
+export interface SentMessage {
+  id: string;
+  conversationId: string;
+  /** the activity as the bot sent it, updated in place by PUTs and card-action answers */
+  activity: Record<string, any>;
+  /** every version of the message, oldest first */
+  history: Record<string, any>[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: any;
+  status: number;
+}
+
+export interface Fault {
+  /** which connector requests the fault applies to */
+  match: (method: string, path: string) => boolean;
+  status: number;
+  headers?: Record<string, string>;
+  /** how many matching requests get the fault (default 1) */
+  times?: number;
+  delayMs?: number;
+}
+
+export interface TeamsUser {
+  id: string;
+  aadObjectId: string;
+  name: string;
+  locale: string;
+}
+
+export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07', name: 'Support Desk' };
+
+export class FakeTeams {
+  readonly messages: SentMessage[] = [];
+  readonly requests: RecordedRequest[] = [];
+  private readonly faults: Fault[] = [];
+  private readonly rosters = new Map<string, TeamsUser[]>();
+  private server?: Server;
+  private seq = 0;
+  serviceUrl = '';
+
+  constructor(private botUrl = '') {}
+
+  setBotUrl(url: string): void {
+    this.botUrl = url;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
+    const { port } = this.server.address() as AddressInfo;
+    this.serviceUrl = `http://127.0.0.1:${port}/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+
+  /** Makes the next matching connector requests fail (429, 500, 403…). */
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault });
+  }
+
+  /** The members a roster look-up returns for a conversation or a team. */
+  setRoster(conversationOrTeamId: string, members: TeamsUser[]): void {
+    this.rosters.set(conversationOrTeamId, members);
+  }
+
+  messagesIn(conversationId: string): SentMessage[] {
+    return this.messages.filter((m) => m.conversationId === conversationId);
+  }
+
+  // ---- the connector side ----------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any = undefined;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const method = req.method ?? 'GET';
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ method, path, body, status });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+
+    const fault = this.faults.find((f) => (f.times ?? 1) > 0 && f.match(method, path));
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1;
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      answer(fault.status, { error: { code: 'Fault', message: 'injected' } }, fault.headers);
+      return;
+    }
+
+    let m: RegExpExecArray | null;
+    if (method === 'POST' && path === '/v3/conversations') {
+      const id = `19:${randomUUID()}@thread.tacv2;messageid=${++this.seq}`;
+      const activityId = String(++this.seq);
+      const conversationId = body?.channelData?.channel?.id
+        ? `${body.channelData.channel.id};messageid=${activityId}`
+        : id;
+      if (body?.activity) this.record(conversationId, activityId, body.activity);
+      answer(201, { id: conversationId, activityId });
+      return;
+    }
+    if ((m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {
+      const conversationId = m[1];
+      if (method === 'POST') {
+        const id = String(++this.seq);
+        this.record(conversationId, id, body);
+        answer(200, { id });
+        return;
+      }
+      if (method === 'PUT' && m[2]) {
+        const msg = this.messages.find(
+          (x) => x.id === m![2] && x.conversationId === conversationId,
+        );
+        if (!msg) return answer(404, { error: { code: 'NotFound', message: 'no such activity' } });
+        msg.activity = { ...body, id: msg.id };
+        msg.history.push(msg.activity);
+        answer(200, { id: msg.id });
+        return;
+      }
+      if (method === 'DELETE' && m[2]) return answer(200, {});
+    }
+    if (
+      (m = /^\/v3\/(?:conversations|teams)\/([^/]+)\/(?:pagedmembers|members)(?:\/([^/]+))?$/.exec(
+        path,
+      ))
+    ) {
+      const roster = this.rosters.get(m[1]) ?? [];
+      const toAccount = (u: TeamsUser) => ({
+        id: u.id,
+        name: u.name,
+        aadObjectId: u.aadObjectId,
+        objectId: u.aadObjectId,
+        userPrincipalName: `${u.name.toLowerCase().replace(/\s+/g, '.')}@contoso.com`,
+        tenantId: TENANT_ID,
+        userRole: 'user',
+      });
+      if (m[2]) {
+        const u = roster.find((x) => x.id === m![2] || x.aadObjectId === m![2]);
+        return u
+          ? answer(200, toAccount(u))
+          : answer(404, { error: { code: 'MemberNotFoundInConversation' } });
+      }
+      if (path.endsWith('/pagedmembers')) return answer(200, { members: roster.map(toAccount) });
+      return answer(200, roster.map(toAccount));
+    }
+    answer(404, { error: { code: 'NotFound', message: `fake Teams has no ${method} ${path}` } });
+  }
+
+  private record(conversationId: string, id: string, activity: Record<string, any>): void {
+    const a = { ...activity, id };
+    this.messages.push({ id, conversationId, activity: a, history: [a] });
+  }
+
+  // ---- the client side ---------------------------------------------------------------------
+
+  /** A person in a 1:1 chat with the bot. */
+  user(name: string, locale = 'en-US', aadObjectId: string = randomUUID()): ChatUser {
+    return new ChatUser(this, { id: `29:${aadObjectId}`, aadObjectId, name, locale });
+  }
+
+  /** POSTs an activity to the bot as Teams would; returns the HTTP answer. */
+  async post(activity: Record<string, any>): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body };
+  }
+
+  nextActivityId(): string {
+    return `1${String(Date.now()).slice(-9)}${String(++this.seq).padStart(4, '0')}`;
+  }
+}
+
+export class ChatUser {
+  readonly conversationId: string;
+
+  constructor(
+    readonly teams: FakeTeams,
+    readonly account: TeamsUser,
+  ) {
+    this.conversationId = `a:1${account.aadObjectId.replace(/-/g, '')}`;
+  }
+
+  private base(): Record<string, any> {
+    const now = new Date();
+    return {
+      serviceUrl: this.teams.serviceUrl,
+      channelId: 'msteams',
+      timestamp: now.toISOString(),
+      localTimestamp: now.toISOString(),
+      from: { id: this.account.id, name: this.account.name, aadObjectId: this.account.aadObjectId },
+      conversation: { conversationType: 'personal', tenantId: TENANT_ID, id: this.conversationId },
+      recipient: { ...BOT },
+      locale: this.account.locale,
+      entities: [
+        {
+          type: 'clientInfo',
+          locale: this.account.locale,
+          country: 'MX',
+          platform: 'Web',
+          timezone: 'America/Mexico_City',
+        },
+      ],
+      channelData: { tenant: { id: TENANT_ID } },
+    };
+  }
+
+  /** The activity Teams sends when this person writes `text` in the chat. */
+  messageActivity(text: string, id = this.teams.nextActivityId()): Record<string, any> {
+    return { ...this.base(), type: 'message', id, textFormat: 'plain', text };
+  }
+
+  async say(text: string): Promise<{ status: number; body: any }> {
+    return this.teams.post(this.messageActivity(text));
+  }
+
+  /** What the bot sent into this chat that a person sees (typing indicators left out), oldest first. */
+  received(): SentMessage[] {
+    return this.teams.messagesIn(this.conversationId).filter((m) => m.activity.type !== 'typing');
+  }
+
+  last(): SentMessage {
+    const all = this.received();
+    if (all.length === 0) throw new Error(`${this.account.name} received nothing`);
+    return all[all.length - 1];
+  }
+
+  /** The Adaptive Card of the latest message that has one. */
+  lastCard(): { message: SentMessage; card: Record<string, any> } {
+    const all = this.received();
+    for (let i = all.length - 1; i >= 0; i--) {
+      const card = cardOf(all[i].activity);
+      if (card) return { message: all[i], card };
+    }
+    throw new Error(`${this.account.name} received no card`);
+  }
+
+  /**
+   * Clicks the button titled `title` on a card (the latest card by default), with the inputs
+   * the person typed; the answer card replaces the card in the chat, as Teams shows it.
+   */
+  async click(
+    title: string,
+    inputs: Record<string, unknown> = {},
+    on?: SentMessage,
+  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
+    const target = on ?? this.lastCard().message;
+    const card = cardOf(target.activity);
+    if (!card) throw new Error('that message has no card');
+    const action = findAction(card, title);
+    if (!action) {
+      throw new Error(`no button "${title}" on the card; it has: ${buttonTitles(card).join(', ')}`);
+    }
+    return this.invokeAction(target, action, inputs);
+  }
+
+  /** Sends an `adaptiveCard/action` invoke with any data (tests of tampered cards use this). */
+  async invokeAction(
+    target: SentMessage,
+    action: { verb?: string; data?: unknown; id?: string },
+    inputs: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
+    const data =
+      typeof action.data === 'object' && action.data !== null
+        ? { ...(action.data as object), ...inputs }
+        : action.data;
+    const res = await this.teams.post({
+      ...this.base(),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: this.teams.nextActivityId(),
+      replyToId: target.id,
+      value: {
+        action: { type: 'Action.Execute', id: action.id ?? randomUUID(), verb: action.verb, data },
+        trigger: 'manual',
+      },
+    });
+    const value = res.body?.value;
+    if (res.body?.type === 'application/vnd.microsoft.card.adaptive' && value) {
+      const replaced = {
+        ...target.activity,
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: value }],
+      };
+      target.activity = replaced;
+      target.history.push(replaced);
+      return { ...res, card: value };
+    }
+    return { ...res, text: typeof value === 'string' ? value : undefined };
+  }
+}
+
+export function cardOf(activity: Record<string, any>): Record<string, any> | undefined {
+  const att = (activity.attachments ?? []).find(
+    (a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  );
+  return att?.content;
+}
+
+type AnyAction = { type: string; title?: string; verb?: string; data?: unknown; id?: string };
+
+function walk(node: unknown, visit: (n: Record<string, any>) => void): void {
+  if (Array.isArray(node)) node.forEach((n) => walk(n, visit));
+  else if (node && typeof node === 'object') {
+    visit(node as Record<string, any>);
+    Object.values(node).forEach((v) => walk(v, visit));
+  }
+}
+
+/** Every Action.Execute on the card, with the title a person sees. */
+export function actionsOf(card: Record<string, any>): AnyAction[] {
+  const out: AnyAction[] = [];
+  walk(card, (n) => {
+    if (n.type === 'Action.Execute' || n.type === 'Action.Submit') out.push(n as AnyAction);
+  });
+  return out;
+}
+
+export function buttonTitles(card: Record<string, any>): string[] {
+  return actionsOf(card)
+    .map((a) => a.title)
+    .filter((t): t is string => typeof t === 'string');
+}
+
+function findAction(card: Record<string, any>, title: string): AnyAction | undefined {
+  return actionsOf(card).find((a) => a.title === title);
+}
+
+/** All the text a person reads on a card (text blocks, text runs, facts, inputs' labels, buttons). */
+export function cardText(card: Record<string, any>): string {
+  const parts: string[] = [];
+  walk(card, (n) => {
+    if (n.type === 'TextBlock' || n.type === 'TextRun') parts.push(String(n.text ?? ''));
+    if (n.type === 'Fact') parts.push(`${n.title}: ${n.value}`);
+    if (typeof n.title === 'string' && typeof n.value === 'string' && !n.type) {
+      parts.push(`${n.title}: ${n.value}`);
+    }
+    if (typeof n.label === 'string') parts.push(n.label);
+    if ((n.type === 'Action.Execute' || n.type === 'Action.Submit') && n.title) parts.push(n.title);
+  });
+  return parts.join('\n');
+}
