@@ -1,9 +1,5 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import policyFile from '../../config/sla-policy.json';
-import { Locale } from '../../src/domain/i18n';
-import { parseSlaPolicy } from '../../src/domain/sla/policy';
-import { Ticket } from '../../src/domain/tickets/ticket';
 import { intakeChoiceCard, MAX_CHOICES } from '../../src/teams/cards/intake-choice.card';
 import { escapeMarkdown, MAX_CARD_BYTES, shorten } from '../../src/teams/cards/render';
 import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
@@ -11,84 +7,24 @@ import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
 import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
 import { buttonTitles, cardText } from '../support/fake-teams';
-
-const policy = parseSlaPolicy(policyFile);
-const LOCALES: Locale[] = ['en', 'es'];
-/** The largest realistic data: long names, a 100 KB description, titles at their limit. */
-const huge = 'Ñandú 🐛 **bold** [x](https://e.example) ${x} '.repeat(2500);
-
-function ticket(n: number, over: Partial<Ticket> = {}): Ticket {
-  return {
-    tenantId: 't',
-    number: n,
-    trackingId: `SUP-${String(n).padStart(6, '0')}`,
-    title: 'T'.repeat(120),
-    description: huge,
-    category: 'network',
-    impact: 'high',
-    severity: 'medium',
-    priority: 'alta',
-    status: 'new',
-    requester: {
-      id: 'u',
-      name: 'María José de la Santísima Trinidad Fernández-Oyarzábal'.repeat(3),
-    },
-    locale: 'es',
-    intakeChannel: 'teams',
-    createdAt: new Date('2026-11-25T16:00:00Z'),
-    updatedAt: new Date('2026-11-25T16:00:00Z'),
-    firstResponseDueAt: new Date('2026-11-25T16:05:00Z'),
-    resolutionDueAt: new Date('2026-11-25T17:00:00Z'),
-    tier: 1,
-    eventCount: 1,
-    ...over,
-  };
-}
+import { LARGEST, LOCALES, TYPICAL, policy, sampleTicket } from '../support/card-samples';
 
 const size = (card: object) => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
-/** One render per template, with the largest realistic data; the test below checks coverage. */
-const renders: Record<string, (l: Locale) => object> = {
-  'welcome.json': (l) => welcomeCard(l, 'N'.repeat(300)),
-  'ticket-form.json': (l) =>
-    ticketFormCard(
-      l,
-      'a'.repeat(32),
-      { title: 'x'.repeat(120), description: huge.slice(0, 8000) },
-      'error',
-    ),
-  'ticket-requester.json': (l) =>
-    ticketRequesterCard(l, ticket(1, { owner: { id: 'o', name: 'A'.repeat(200) } }), policy, {
-      acknowledgement: true,
-    }),
-  'ticket-list.json': (l) =>
-    ticketListCard(
-      l,
-      Array.from({ length: 15 }, (_, i) => ticket(i + 1)),
-      Array.from({ length: 5 }, (_, i) => ticket(i + 100, { status: 'closed' })),
-    ),
-  'intake-choice.json': (l) =>
-    intakeChoiceCard(
-      l,
-      'b'.repeat(32),
-      huge,
-      Array.from({ length: 10 }, (_, i) => ({ number: i + 1, trackingId: `SUP-00000${i}` })),
-    ),
-};
-
 describe('card templates', () => {
-  it('every template in adaptiveCards/ has a render test', () => {
+  it('every template in adaptiveCards/ has a largest and a typical sample', () => {
     const templates = readdirSync(join(__dirname, '../../adaptiveCards')).filter((f) =>
       f.endsWith('.json'),
     );
-    expect(Object.keys(renders).sort()).toEqual(templates.sort());
+    expect(Object.keys(LARGEST).sort()).toEqual(templates.sort());
+    expect(Object.keys(TYPICAL).sort()).toEqual(templates.sort());
   });
 
   describe.each(LOCALES)('in %s', (locale) => {
-    it.each(Object.keys(renders))(
+    it.each(Object.keys(LARGEST))(
       '%s renders under 28 KB with the largest data, no ${…} left',
       (name) => {
-        const card = renders[name](locale);
+        const card = LARGEST[name](locale);
         expect(size(card)).toBeLessThan(MAX_CARD_BYTES);
         const json = JSON.stringify(card);
         // A template field left unbound shows as a literal "${name}"; user text may contain "${x}".
@@ -123,15 +59,15 @@ describe('card templates', () => {
 
   it('shows the tracking number on every card that shows a ticket', () => {
     for (const l of LOCALES) {
-      expect(cardText(ticketRequesterCard(l, ticket(42), policy))).toContain('SUP-000042');
-      expect(cardText(ticketListCard(l, [ticket(42)], []))).toContain('SUP-000042');
+      expect(cardText(ticketRequesterCard(l, sampleTicket(42), policy))).toContain('SUP-000042');
+      expect(cardText(ticketListCard(l, [sampleTicket(42)], []))).toContain('SUP-000042');
     }
   });
 
   it('keeps user text literal: TextRuns hold it unchanged, Markdown is escaped elsewhere', () => {
     const card = ticketRequesterCard(
       'en',
-      ticket(3, { description: '[a](http://x) ${y}', title: '# T' }),
+      sampleTicket(3, { description: '[a](http://x) ${y}', title: '# T' }),
       policy,
     );
     const runs: string[] = [];

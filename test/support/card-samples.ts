@@ -1,0 +1,121 @@
+import policyFile from '../../config/sla-policy.json';
+import { Locale } from '../../src/domain/i18n';
+import { parseSlaPolicy } from '../../src/domain/sla/policy';
+import { Ticket } from '../../src/domain/tickets/ticket';
+import { intakeChoiceCard } from '../../src/teams/cards/intake-choice.card';
+import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
+import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
+import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
+import { welcomeCard } from '../../src/teams/cards/welcome.card';
+
+/**
+ * Realistic data for every card template, used by the card tests (size, both languages) and
+ * by the card gallery. Add an entry for every new template in adaptiveCards/.
+ */
+export const policy = parseSlaPolicy(policyFile);
+export const LOCALES: Locale[] = ['en', 'es'];
+
+/** The largest realistic data: long names, a 100 KB description, titles at their limit. */
+export const huge = 'Ñandú 🐛 **bold** [x](https://e.example) ${x} '.repeat(2500);
+
+export function sampleTicket(n: number, over: Partial<Ticket> = {}): Ticket {
+  return {
+    tenantId: 't',
+    number: n,
+    trackingId: `SUP-${String(n).padStart(6, '0')}`,
+    title: 'T'.repeat(120),
+    description: huge,
+    category: 'network',
+    impact: 'high',
+    severity: 'medium',
+    priority: 'alta',
+    status: 'new',
+    requester: {
+      id: 'u',
+      name: 'María José de la Santísima Trinidad Fernández-Oyarzábal'.repeat(3),
+    },
+    locale: 'es',
+    intakeChannel: 'teams',
+    createdAt: new Date('2026-11-25T16:00:00Z'),
+    updatedAt: new Date('2026-11-25T16:00:00Z'),
+    firstResponseDueAt: new Date('2026-11-25T16:05:00Z'),
+    resolutionDueAt: new Date('2026-11-25T17:00:00Z'),
+    tier: 1,
+    eventCount: 1,
+    ...over,
+  };
+}
+
+/** The largest realistic render of each template (file name in adaptiveCards/ → card). */
+export const LARGEST: Record<string, (l: Locale) => object> = {
+  'welcome.json': (l) => welcomeCard(l, 'N'.repeat(300)),
+  'ticket-form.json': (l) =>
+    ticketFormCard(
+      l,
+      'a'.repeat(32),
+      { title: 'x'.repeat(120), description: huge.slice(0, 8000) },
+      'error',
+    ),
+  'ticket-requester.json': (l) =>
+    ticketRequesterCard(l, sampleTicket(1, { owner: { id: 'o', name: 'A'.repeat(200) } }), policy, {
+      acknowledgement: true,
+    }),
+  'ticket-list.json': (l) =>
+    ticketListCard(
+      l,
+      Array.from({ length: 15 }, (_, i) => sampleTicket(i + 1)),
+      Array.from({ length: 5 }, (_, i) => sampleTicket(i + 100, { status: 'closed' })),
+    ),
+  'intake-choice.json': (l) =>
+    intakeChoiceCard(
+      l,
+      'b'.repeat(32),
+      huge,
+      Array.from({ length: 10 }, (_, i) => ({ number: i + 1, trackingId: `SUP-00000${i}` })),
+    ),
+};
+
+/** A typical render of each template, as a person would see it (for screenshots). */
+export const TYPICAL: Record<string, (l: Locale) => object> = {
+  'welcome.json': (l) => welcomeCard(l, 'Ana'),
+  'ticket-form.json': (l) => ticketFormCard(l, 'a1b2c3d4'),
+  'ticket-requester.json': (l) =>
+    ticketRequesterCard(
+      l,
+      sampleTicket(123, {
+        title: l === 'es' ? 'La VPN se desconecta cada 10 minutos' : 'VPN drops every 10 minutes',
+        description:
+          l === 'es'
+            ? 'Desde el lunes la VPN se desconecta cada 10 minutos y pierdo las llamadas.'
+            : 'Since Monday the VPN disconnects every 10 minutes and I lose my calls.',
+        requester: { id: 'u', name: 'Ana López' },
+        impact: 'low',
+        severity: 'high',
+        priority: 'media',
+        firstResponseDueAt: new Date('2026-11-25T16:10:00Z'),
+        resolutionDueAt: new Date('2026-11-26T00:00:00Z'),
+      }),
+      policy,
+      { acknowledgement: true },
+    ),
+  'ticket-list.json': (l) =>
+    ticketListCard(
+      l,
+      [
+        sampleTicket(123, { title: 'VPN drops every 10 minutes', priority: 'media' }),
+        sampleTicket(131, {
+          title: 'Printer on floor 2 jams',
+          priority: 'baja',
+          status: 'assigned',
+        }),
+      ],
+      [sampleTicket(97, { title: 'Outlook not syncing', priority: 'media', status: 'closed' })],
+    ),
+  'intake-choice.json': (l) =>
+    intakeChoiceCard(
+      l,
+      'b1b2b3b4',
+      l === 'es' ? 'También falla con el cable HDMI' : 'It also fails with the HDMI cable',
+      [{ number: 123, trackingId: 'SUP-000123' }],
+    ),
+};
