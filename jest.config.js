@@ -1,9 +1,6 @@
 /** @type {import('jest').Config} */
 // Type errors are caught by `npm run typecheck`; here ts-jest only transpiles, which is much faster.
-const tsJest = [
-  'ts-jest',
-  { tsconfig: 'tsconfig.json', diagnostics: false, isolatedModules: true },
-];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }];
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },

@@ -138,7 +138,9 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     clock,
     log,
     stop: async () => {
-      await new Promise<void>((ok) => server.close(() => ok()));
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.server.closeIdleConnections();
+      await closed;
       await azurite?.stop();
     },
   };

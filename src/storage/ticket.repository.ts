@@ -163,6 +163,12 @@ interface Head {
   etag?: string;
 }
 
+/** Backs off a little, randomly, so that competing instances stop colliding. */
+function jitter(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(100, 5 * attempt);
+  return new Promise((r) => setTimeout(r, ms));
+}
+
 /** Wraps storage failures that mean "unreachable" in a domain error the edge can explain. */
 export async function guard<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -173,11 +179,27 @@ export async function guard<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Attempts before a creation gives up under contention (other instances writing). */
+const CREATE_ATTEMPTS = 40;
+
 export class TicketRepository {
   /** Last known counter per tenant: a hint that saves a read; etags keep it honest. */
   private readonly heads = new Map<string, Head>();
+  /** Creations of one tenant run one after another in this process: no self-contention. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly tables: Tables) {}
+
+  private serialize<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(tenantId) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(tenantId, tail);
+    void tail.then(() => {
+      if (this.queues.get(tenantId) === tail) this.queues.delete(tenantId);
+    });
+    return run;
+  }
 
   /**
    * Creates a ticket exactly once per `idemKey`: the number, the idempotency row, the ticket, its
@@ -189,8 +211,17 @@ export class TicketRepository {
     idemKey: string,
     build: (number: number) => { ticket: Ticket; event: TicketEvent },
   ): Promise<{ stored: StoredTicket; created: boolean }> {
+    return this.serialize(tenantId, () => this.createNow(tenantId, idemKey, build));
+  }
+
+  private async createNow(
+    tenantId: string,
+    idemKey: string,
+    build: (number: number) => { ticket: Ticket; event: TicketEvent },
+  ): Promise<{ stored: StoredTicket; created: boolean }> {
     return guard(async () => {
-      for (let attempt = 0; attempt < 12; attempt++) {
+      for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+        if (attempt > 0) await jitter(attempt);
         const head = this.heads.get(tenantId) ?? (await this.loadHead(tenantId, idemKey));
         if ('existing' in head) {
           const stored = await this.get(tenantId, head.existing);

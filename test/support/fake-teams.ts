@@ -68,7 +68,11 @@ export class FakeTeams {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+    await new Promise<void>((ok) => {
+      if (!this.server) return ok();
+      this.server.close(() => ok());
+      this.server.closeAllConnections();
+    });
   }
 
   /** Makes the next matching connector requests fail (429, 500, 403…). */

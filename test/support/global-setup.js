@@ -23,7 +23,7 @@ async function waitListening(port, child, timeoutMs = 20000) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Azurite exited with ${child.exitCode}`);
     const ok = await new Promise((done) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.end(), done(true)));
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), done(true)));
       s.on('error', () => done(false));
     });
     if (ok) return;
@@ -51,7 +51,9 @@ module.exports = async function globalSetup() {
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  globalThis.__AZURITE__ = child;
+  // Jest may run setup and teardown in different contexts: hand over the pid, not the object.
+  process.env.TEST_AZURITE_PID = String(child.pid);
+  child.unref();
   await waitListening(port, child);
   process.env.TEST_TABLES_CONNECTION_STRING =
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +

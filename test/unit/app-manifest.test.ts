@@ -1,47 +1,65 @@
-import { existsSync, readFileSync } from 'fs';
-import { dirname, join } from 'path';
-import { inflateSync } from 'zlib';
-import type * as AppManifestLibrary from '@microsoft/app-manifest';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { unzipSync, zipSync } from 'fflate';
+import { AppManifestUtils } from '@microsoft/app-manifest';
 import { renderManifest } from '../../src/app-manifest/render-manifest';
+import { buildAppPackage } from '../../scripts/app-package/build-package';
+import {
+  DEFAULT_ENV,
+  envNameFrom,
+  parseDotenv,
+  readEnvironment,
+} from '../../scripts/app-package/environment';
+import { readPng } from '../../scripts/app-package/png';
+import {
+  localizationSchema,
+  manifestSchema,
+  schemaErrors,
+  validateAppPackage,
+} from '../../scripts/app-package/validate-package';
 
-type Validate = typeof AppManifestLibrary.AppManifestUtils.validateAgainstSchema;
-type AnyManifest = Parameters<Validate>[0];
-type ManifestSchema = NonNullable<Parameters<Validate>[1]>;
-
-/**
- * Loads @microsoft/app-manifest inside jest. The library `require`s strip-bom@5, which is
- * ESM-only: plain Node 20.19+ can require() it, but jest's module runtime cannot (before Node
- * 24.9) and the suite would die at import time. strip-bom is only used by the library's file
- * readers, never by `AppManifestUtils.validateAgainstSchema`, so an equivalent CommonJS stand-in
- * is registered for that exact module path before the library is required.
- */
-function loadAppManifestLibrary(): typeof AppManifestLibrary {
-  const libraryDir = dirname(require.resolve('@microsoft/app-manifest'));
-  jest.doMock(require.resolve('strip-bom', { paths: [libraryDir] }), () => ({
-    __esModule: true,
-    default: (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text),
-  }));
-  return require('@microsoft/app-manifest') as typeof AppManifestLibrary;
-}
-
-const { AppManifestUtils } = loadAppManifestLibrary();
+// @microsoft/app-manifest requires the ESM-only strip-bom 5; jest.config.js maps it to a
+// CommonJS stand-in (test/support/strip-bom.js), so the library loads like any other.
+type AnyManifest = Parameters<typeof AppManifestUtils.validateAgainstSchema>[0];
 
 interface Command {
   title: string;
   description: string;
 }
+interface ExtensionCommand {
+  id: string;
+  type: string;
+  title: string;
+  description: string;
+  context?: string[];
+  fetchTask?: boolean;
+  initialRun?: boolean;
+  parameters?: Array<{ name: string; title: string; description: string; inputType: string }>;
+}
 interface TeamsManifestJson {
   $schema: string;
   manifestVersion: string;
+  id: string;
   icons: { color: string; outline: string };
-  bots: Array<{ scopes: string[]; commandLists: Array<{ scopes: string[]; commands: Command[] }> }>;
+  bots: Array<{
+    botId: string;
+    scopes: string[];
+    commandLists: Array<{ scopes: string[]; commands: Command[] }>;
+  }>;
+  composeExtensions: Array<{
+    botId: string;
+    composeExtensionType?: string;
+    commands: ExtensionCommand[];
+  }>;
+  validDomains: string[];
+  webApplicationInfo: { id: string; resource: string };
   localizationInfo: { additionalLanguages: Array<{ languageTag: string; file: string }> };
   [key: string]: unknown;
 }
 
 const APP_PACKAGE = join(__dirname, '..', '..', 'appPackage');
-/** The JSON schemas shipped inside @microsoft/app-manifest (build/json-schemas/teams/vX.Y). */
-const BUNDLED_SCHEMAS = join(dirname(require.resolve('@microsoft/app-manifest')), 'json-schemas');
+const ROOT = join(__dirname, '..', '..');
 
 const DEPLOY_VALUES: Record<string, string> = {
   TEAMS_APP_ID: '3f0e2a8c-5b7d-4c1e-9a6f-2d4b8e1c7a90',
@@ -55,144 +73,7 @@ function loadManifest(): TeamsManifestJson {
   return JSON.parse(renderManifest(readText('manifest.json'), DEPLOY_VALUES)) as TeamsManifestJson;
 }
 
-function readBundledSchema(version: string, file: string): string {
-  const path = join(BUNDLED_SCHEMAS, 'teams', `v${version}`, file);
-  if (!existsSync(path))
-    throw new Error(`Schema not bundled with @microsoft/app-manifest: ${path}`);
-  return readFileSync(path, 'utf8');
-}
-
-function loadManifestSchema(version: string): ManifestSchema {
-  return JSON.parse(readBundledSchema(version, 'MicrosoftTeams.schema.json')) as ManifestSchema;
-}
-
-/**
- * The bundled localization schemas (every version up to 1.30 and devPreview) contain two
- * patternProperties keys for `activities.activityTypes[n]` written as `...\\b]\\.description$`:
- * a lone `]` is a literal in a plain JS RegExp but a syntax error with the `u` flag that ajv
- * uses, so ajv cannot compile the schema as shipped. Escaping that `]` keeps the meaning.
- */
-function loadLocalizationSchema(version: string): ManifestSchema {
-  const text = readBundledSchema(version, 'MicrosoftTeams.Localization.schema.json');
-  return JSON.parse(text.replace(/\\\\b\]/g, '\\\\b\\\\]')) as ManifestSchema;
-}
-
-/** Offline: the schema object is passed in, so the library never fetches anything. */
-async function validate(document: unknown, schema: ManifestSchema): Promise<string[]> {
-  return AppManifestUtils.validateAgainstSchema(document as AnyManifest, schema);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Minimal PNG reader: chunk CRCs, IHDR, and IDAT decoding with all five row filter types.
-// ---------------------------------------------------------------------------------------------
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-interface Png {
-  width: number;
-  height: number;
-  bitDepth: number;
-  colorType: number;
-  interlace: number;
-  /** RGBA, 4 bytes per pixel (opaque alpha for colour types without alpha). */
-  rgba: Uint8Array;
-}
-
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
-
-function readPng(file: string): Png {
-  const bytes = readFileSync(join(APP_PACKAGE, file));
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (!bytes.subarray(0, 8).equals(signature)) throw new Error(`${file}: not a PNG`);
-  let offset = 8;
-  let ihdr: Buffer | undefined;
-  const idat: Buffer[] = [];
-  let ended = false;
-  while (offset < bytes.length && !ended) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('ascii', offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    const crc = bytes.readUInt32BE(offset + 8 + length);
-    if (crc !== crc32(bytes.subarray(offset + 4, offset + 8 + length))) {
-      throw new Error(`${file}: bad CRC in ${type} chunk`);
-    }
-    if (type === 'IHDR') ihdr = data;
-    else if (type === 'IDAT') idat.push(data);
-    else if (type === 'IEND') ended = true;
-    offset += 12 + length;
-  }
-  if (!ihdr || idat.length === 0 || !ended) throw new Error(`${file}: missing IHDR/IDAT/IEND`);
-
-  const width = ihdr.readUInt32BE(0);
-  const height = ihdr.readUInt32BE(4);
-  const [bitDepth, colorType, , , interlace] = ihdr.subarray(8, 13);
-  const channels = CHANNELS[colorType];
-  if (bitDepth !== 8 || channels === undefined || interlace !== 0) {
-    throw new Error(`${file}: unsupported PNG (depth ${bitDepth}, type ${colorType})`);
-  }
-
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  if (raw.length !== (stride + 1) * height) throw new Error(`${file}: wrong IDAT length`);
-  const pixels = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = y * stride;
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? pixels[row + x - channels] : 0;
-      const b = y > 0 ? pixels[row - stride + x] : 0;
-      const c = x >= channels && y > 0 ? pixels[row - stride + x - channels] : 0;
-      let predictor: number;
-      switch (filter) {
-        case 0:
-          predictor = 0;
-          break;
-        case 1:
-          predictor = a;
-          break;
-        case 2:
-          predictor = b;
-          break;
-        case 3:
-          predictor = (a + b) >> 1;
-          break;
-        case 4: {
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default:
-          throw new Error(`${file}: unknown filter type ${filter} on row ${y}`);
-      }
-      pixels[row + x] = (line[x] + predictor) & 0xff;
-    }
-  }
-
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    const p = pixels.subarray(i * channels, (i + 1) * channels);
-    const gray = channels <= 2;
-    rgba[i * 4] = p[0];
-    rgba[i * 4 + 1] = gray ? p[0] : p[1];
-    rgba[i * 4 + 2] = gray ? p[0] : p[2];
-    rgba[i * 4 + 3] = channels === 2 ? p[1] : channels === 4 ? p[3] : 255;
-  }
-  return { width, height, bitDepth, colorType, interlace, rgba };
-}
+const readIcon = (file: string) => readPng(readFileSync(join(APP_PACKAGE, file)), file);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -250,13 +131,13 @@ describe('Teams app package (appPackage/)', () => {
     expect(manifest.$schema).toBe(
       `https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`,
     );
-    expect(() => loadManifestSchema(manifest.manifestVersion)).not.toThrow();
+    expect(() => manifestSchema(manifest.manifestVersion)).not.toThrow();
   });
 
   it('manifest.json (placeholders rendered) is valid against the Teams manifest schema', async () => {
     const manifest = loadManifest();
-    const schema = loadManifestSchema(manifest.manifestVersion);
-    const errors = await validate(manifest, schema);
+    const schema = manifestSchema(manifest.manifestVersion);
+    const errors = await schemaErrors(manifest, schema);
     if (errors.length > 0) console.error(`manifest.json schema errors:\n${errors.join('\n')}`);
     expect(errors).toEqual([]);
   });
@@ -270,7 +151,7 @@ describe('Teams app package (appPackage/)', () => {
 
   it('the raw template is not valid until placeholders are rendered (GUID patterns)', async () => {
     const raw = JSON.parse(readText('manifest.json')) as TeamsManifestJson;
-    const errors = await validate(raw, loadManifestSchema(raw.manifestVersion));
+    const errors = await schemaErrors(raw, manifestSchema(raw.manifestVersion));
     expect(errors).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^\/id must match pattern/),
@@ -282,7 +163,7 @@ describe('Teams app package (appPackage/)', () => {
   it('a broken manifest fails validation with the schema message', async () => {
     const manifest = loadManifest();
     manifest.bots[0].scopes = ['persnal', 'team', 'groupChat'];
-    const errors = await validate(manifest, loadManifestSchema(manifest.manifestVersion));
+    const errors = await schemaErrors(manifest, manifestSchema(manifest.manifestVersion));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^\/bots\/0\/scopes\/0 must be equal to one of the allowed values/);
     expect(errors[0]).toContain('"personal"');
@@ -311,30 +192,65 @@ describe('Teams app package (appPackage/)', () => {
     });
 
     it('is valid against the Teams localization schema', async () => {
-      const schema = loadLocalizationSchema(manifest.manifestVersion);
-      const errors = await validate(es, schema);
+      const schema = localizationSchema(manifest.manifestVersion);
+      const errors = await schemaErrors(es, schema);
       if (errors.length > 0) console.error(`es.json schema errors:\n${errors.join('\n')}`);
       expect(errors).toEqual([]);
     });
 
     it('rejects an unknown key (so the localization check can fail)', async () => {
-      const schema = loadLocalizationSchema(manifest.manifestVersion);
-      const errors = await validate({ ...es, 'bots[0].commandList[0].title': 'x' }, schema);
+      const schema = localizationSchema(manifest.manifestVersion);
+      const errors = await schemaErrors({ ...es, 'bots[0].commandList[0].title': 'x' }, schema);
       expect(errors.join('\n')).toMatch(/must NOT have additional properties/);
     });
 
-    it('translates exactly the bot commands of the manifest, within the Teams limits', () => {
-      const expected = manifest.bots[0].commandLists.flatMap((list, i) =>
+    it('translates exactly the command strings of the manifest, within the Teams limits', () => {
+      const bot = manifest.bots[0].commandLists.flatMap((list, i) =>
         list.commands.flatMap((_, j) => [
           `bots[0].commandLists[${i}].commands[${j}].title`,
           `bots[0].commandLists[${i}].commands[${j}].description`,
         ]),
       );
-      const commandKeys = Object.keys(es).filter((key) => key.startsWith('bots['));
-      expect(commandKeys.sort()).toEqual([...expected].sort());
+      const extension = manifest.composeExtensions[0].commands.flatMap((command, i) => [
+        `composeExtensions[0].commands[${i}].title`,
+        `composeExtensions[0].commands[${i}].description`,
+        ...(command.parameters ?? []).flatMap((_, j) => [
+          `composeExtensions[0].commands[${i}].parameters[${j}].title`,
+          `composeExtensions[0].commands[${i}].parameters[${j}].description`,
+        ]),
+      ]);
+      const commandKeys = Object.keys(es).filter((key) => /^(bots|composeExtensions)\[/.test(key));
+      expect(commandKeys.sort()).toEqual([...bot, ...extension].sort());
       for (const key of commandKeys) {
         expect(es[key].length).toBeLessThanOrEqual(key.endsWith('.title') ? 32 : 128);
       }
+    });
+
+    it('gives the Spanish commands of the operating contract (spec section 9)', () => {
+      const spanish = (english: string): string | undefined => {
+        for (const [i, list] of manifest.bots[0].commandLists.entries()) {
+          const j = list.commands.findIndex((c) => c.title === english);
+          if (j >= 0) return es[`bots[0].commandLists[${i}].commands[${j}].title`];
+        }
+        return undefined;
+      };
+      const table: Array<[string, string]> = [
+        ['help', 'ayuda'],
+        ['new ticket', 'nuevo ticket'],
+        ['my tickets', 'mis tickets'],
+        ['status SUP-000123', 'estado SUP-000123'],
+        ['language es|en', 'idioma es|en'],
+        ['setup triage', 'configurar triage'],
+        ['setup tier 2', 'configurar nivel 2'],
+        ['setup supervisors', 'configurar supervisores'],
+        ['on call @name', 'de guardia @nombre'],
+        ['my queue', 'mi cola'],
+        ['log call', 'registrar llamada'],
+        ['report', 'reporte'],
+        ['status', 'estado'],
+      ];
+      expect(table.map(([en]) => [en, spanish(en)])).toEqual(table);
+      expect(es['composeExtensions[0].commands[0].title']).toBe('Crear ticket');
     });
   });
 
@@ -345,12 +261,12 @@ describe('Teams app package (appPackage/)', () => {
     });
 
     it('color.png is a 192×192 PNG', () => {
-      const png = readPng('color.png');
+      const png = readIcon('color.png');
       expect([png.width, png.height]).toEqual([192, 192]);
     });
 
     it('outline.png is a 32×32 PNG with only white or transparent pixels', () => {
-      const png = readPng('outline.png');
+      const png = readIcon('outline.png');
       expect([png.width, png.height]).toEqual([32, 32]);
       expect(png.colorType).toBe(6); // RGBA: the alpha channel carries the shape
 
@@ -372,5 +288,245 @@ describe('Teams app package (appPackage/)', () => {
       expect(transparent).toBeGreaterThan(png.width * png.height * 0.4);
       expect(png.rgba[3]).toBe(0); // top-left corner is background
     });
+  });
+});
+
+describe('message extension (composeExtensions)', () => {
+  const manifest = loadManifest();
+
+  it('is one bot-based extension powered by the same bot, with unique command ids', () => {
+    expect(manifest.composeExtensions).toHaveLength(1);
+    const [extension] = manifest.composeExtensions;
+    expect(extension.botId).toBe(DEPLOY_VALUES.BOT_ID);
+    expect(extension.botId).toBe(manifest.bots[0].botId);
+    expect(extension.composeExtensionType).toBe('botBased');
+    const ids = extension.commands.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('has the createTicket action on a message, the compose box and the command box', () => {
+    const command = manifest.composeExtensions[0].commands.find((c) => c.id === 'createTicket');
+    expect(command).toEqual({
+      id: 'createTicket',
+      type: 'action',
+      title: 'Create ticket',
+      description: expect.any(String),
+      context: ['message', 'compose', 'commandBox'],
+      fetchTask: true,
+    });
+  });
+
+  it('has the searchTickets query, run when opened, with the one parameter "query"', () => {
+    const command = manifest.composeExtensions[0].commands.find((c) => c.id === 'searchTickets');
+    expect(command).toMatchObject({ type: 'query', title: 'Tickets', initialRun: true });
+    expect(command?.parameters?.map((p) => p.name)).toEqual(['query']);
+  });
+
+  it('names the bot in webApplicationInfo and the bot domain in validDomains', () => {
+    expect(manifest.webApplicationInfo).toEqual({
+      id: DEPLOY_VALUES.BOT_ID,
+      resource: `api://botid-${DEPLOY_VALUES.BOT_ID}`,
+    });
+    expect(manifest.validDomains).toEqual([DEPLOY_VALUES.BOT_DOMAIN]);
+  });
+});
+
+describe('the package zip (npm run package, npm run validate:manifest)', () => {
+  let fetchSpy: jest.SpyInstance;
+  const temps: string[] = [];
+
+  beforeAll(() => {
+    fetchSpy = jest
+      .spyOn(globalThis, 'fetch')
+      .mockImplementation(() => Promise.reject(new Error('network access is disabled in tests')));
+  });
+
+  afterAll(() => {
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of appPackage/ whose manifest.json is changed by `edit`. */
+  function editedSource(edit: (manifest: string) => string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'app-package-'));
+    temps.push(dir);
+    cpSync(APP_PACKAGE, dir, { recursive: true });
+    writeFileSync(join(dir, 'manifest.json'), edit(readText('manifest.json')));
+    return dir;
+  }
+
+  /** The built zip with its entries changed by `edit`. */
+  function rezip(edit: (entries: Record<string, Uint8Array>) => void): Uint8Array {
+    const entries = unzipSync(buildAppPackage(APP_PACKAGE, DEPLOY_VALUES).zip);
+    edit(entries);
+    return zipSync(entries);
+  }
+
+  const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+  it('holds manifest.json, the icons and es.json at its root, with the ids filled in', () => {
+    const built = buildAppPackage(APP_PACKAGE, DEPLOY_VALUES);
+    const entries = unzipSync(built.zip);
+    expect(Object.keys(entries)).toEqual(['manifest.json', 'color.png', 'outline.png', 'es.json']);
+    expect(built.files).toEqual(Object.keys(entries));
+    const manifest = JSON.parse(text(entries['manifest.json'])) as TeamsManifestJson;
+    expect(manifest.id).toBe(DEPLOY_VALUES.TEAMS_APP_ID);
+    expect(manifest.bots[0].botId).toBe(DEPLOY_VALUES.BOT_ID);
+    expect(manifest.composeExtensions[0].botId).toBe(DEPLOY_VALUES.BOT_ID);
+    expect(manifest.validDomains).toEqual([DEPLOY_VALUES.BOT_DOMAIN]);
+    expect(text(entries['manifest.json'])).not.toContain('${{');
+    expect(
+      Buffer.from(entries['color.png']).equals(readFileSync(join(APP_PACKAGE, 'color.png'))),
+    ).toBe(true);
+    expect(JSON.parse(text(entries['es.json']))).toEqual(JSON.parse(readText('es.json')));
+  });
+
+  it('is byte-identical when built twice from the same inputs', () => {
+    const a = buildAppPackage(APP_PACKAGE, DEPLOY_VALUES).zip;
+    const b = buildAppPackage(APP_PACKAGE, DEPLOY_VALUES).zip;
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+
+  it('validates offline: schema, localization, icons and contents', async () => {
+    expect(await validateAppPackage(buildAppPackage(APP_PACKAGE, DEPLOY_VALUES).zip)).toEqual([]);
+  });
+
+  it('a misspelled scope fails validation with the schema message', async () => {
+    const source = editedSource((m) =>
+      m.replace('"scopes": ["personal",', '"scopes": ["persnal",'),
+    );
+    const problems = await validateAppPackage(buildAppPackage(source, DEPLOY_VALUES).zip);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^manifest\.json: \/bots\/0\/scopes\/0 must be equal to one of the allowed values\. Details: .*"personal"/,
+      ),
+    ]);
+  });
+
+  it('an unbundled manifest version and a wrong $schema URL are reported', async () => {
+    const source = editedSource((m) =>
+      m.replace('"manifestVersion": "1.22"', '"manifestVersion": "1.99"'),
+    );
+    expect(await validateAppPackage(buildAppPackage(source, DEPLOY_VALUES).zip)).toEqual([
+      'manifest.json: manifestVersion 1.99: no schema bundled with @microsoft/app-manifest',
+    ]);
+    const other = editedSource((m) => m.replace('/v1.22/', '/v1.21/'));
+    expect(await validateAppPackage(buildAppPackage(other, DEPLOY_VALUES).zip)).toEqual([
+      expect.stringMatching(/^manifest\.json: \$schema should be .*v1\.22/),
+    ]);
+  });
+
+  it('reports an extra file, a missing file and an icon of the wrong size', async () => {
+    const zip = rezip((entries) => {
+      entries['notes.txt'] = Buffer.from('x');
+      entries['color.png'] = entries['outline.png'];
+      delete entries['es.json'];
+    });
+    expect((await validateAppPackage(zip)).sort()).toEqual(
+      [
+        'es.json: referenced by manifest.json, not in the zip',
+        'notes.txt: in the zip but not used by manifest.json',
+        'color.png: color icon must be 192×192 pixels, is 32×32',
+      ].sort(),
+    );
+  });
+
+  it('reports an outline icon that is not white on transparent', async () => {
+    const zip = rezip((entries) => {
+      entries['outline.png'] = readFileSync(join(APP_PACKAGE, 'color.png'));
+    });
+    const problems = await validateAppPackage(zip);
+    expect(problems).toContain('outline.png: outline icon must be 32×32 pixels, is 192×192');
+    expect(problems.join('\n')).toMatch(/outline\.png: outline icon must be white on transparent/);
+  });
+
+  it('reports a placeholder left unfilled and a translation of nothing', async () => {
+    const zip = rezip((entries) => {
+      const es = JSON.parse(text(entries['es.json'])) as Record<string, string>;
+      es['name.short'] = '${{APP_NAME}}';
+      es['composeExtensions[0].commands[7].title'] = 'Nada';
+      entries['es.json'] = Buffer.from(JSON.stringify(es));
+    });
+    expect(await validateAppPackage(zip)).toEqual([
+      'es.json: contains an unfilled ${{...}} placeholder',
+      'es.json: "composeExtensions[0].commands[7].title" translates nothing in manifest.json',
+    ]);
+  });
+
+  it('is not built when an id is missing, and the error names it', () => {
+    expect(() => buildAppPackage(APP_PACKAGE, { ...DEPLOY_VALUES, BOT_ID: '' })).toThrow(
+      'Missing value for manifest placeholder(s): BOT_ID',
+    );
+  });
+
+  it('reports a file that is not a zip', async () => {
+    expect(await validateAppPackage(Buffer.from('not a zip'))).toEqual([
+      expect.stringMatching(/^not a zip file/),
+    ]);
+  });
+});
+
+describe('Agents Toolkit environments (env/)', () => {
+  it('parses the dotenv the toolkit writes: comments, quotes, blanks', () => {
+    expect(
+      parseDotenv(
+        '# c\nTEAMSFX_ENV=dev\n\nBOT_ID= abc \nQ="a b # not a comment"\nexport X=1\nY=2 # note\nEMPTY=\n',
+      ),
+    ).toEqual({
+      TEAMSFX_ENV: 'dev',
+      BOT_ID: 'abc',
+      Q: 'a b # not a comment',
+      X: '1',
+      Y: '2',
+      EMPTY: '',
+    });
+  });
+
+  it('takes the environment from --env, else TEAMSFX_ENV, else the committed sample', () => {
+    expect(envNameFrom(['--env', 'dev'], { TEAMSFX_ENV: 'local' })).toBe('dev');
+    expect(envNameFrom([], { TEAMSFX_ENV: 'local' })).toBe('local');
+    expect(envNameFrom([], {})).toBe(DEFAULT_ENV);
+    expect(() => envNameFrom(['--env', '../x'], {})).toThrow(/Invalid environment name/);
+  });
+
+  it('reads env/.env.<name>, then .user, then the process environment', () => {
+    const root = mkdtempSync(join(tmpdir(), 'env-'));
+    try {
+      mkdirSync(join(root, 'env'));
+      writeFileSync(
+        join(root, 'env', '.env.dev'),
+        'BOT_ID=from-file\nBOT_DOMAIN=file.example\nA=1\n',
+      );
+      writeFileSync(join(root, 'env', '.env.dev.user'), 'BOT_ID=from-user\nSECRET_X=s\n');
+      const env = readEnvironment(root, 'dev', { BOT_DOMAIN: 'shell.example', A: '' });
+      expect(env.files).toEqual(['env/.env.dev', 'env/.env.dev.user']);
+      expect(env.values).toMatchObject({
+        TEAMSFX_ENV: 'dev',
+        BOT_ID: 'from-user',
+        BOT_DOMAIN: 'shell.example',
+        A: '1',
+        SECRET_X: 's',
+      });
+      expect(() => readEnvironment(root, 'prod', {})).toThrow(/env\/\.env\.prod does not exist/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the committed sample environment builds a valid package on a fresh clone', async () => {
+    const env = readEnvironment(ROOT, DEFAULT_ENV, {});
+    const built = buildAppPackage(APP_PACKAGE, env.values);
+    expect(await validateAppPackage(built.zip)).toEqual([]);
+  });
+
+  it('commits no secret: env files hold no SECRET_ or password value', () => {
+    for (const name of ['dev', 'local', DEFAULT_ENV]) {
+      const values = parseDotenv(readFileSync(join(ROOT, 'env', `.env.${name}`), 'utf8'));
+      const secrets = Object.entries(values).filter(
+        ([key, value]) => value !== '' && /^SECRET_|PASSWORD/i.test(key),
+      );
+      expect(secrets).toEqual([]);
+    }
   });
 });
