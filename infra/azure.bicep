@@ -12,7 +12,7 @@
 // azure.parameters.json; the outputs are written to env/.env.<environment>.
 
 @minLength(4)
-@maxLength(20)
+@maxLength(30)
 @description('Base of every resource name, e.g. supportdeskdev. Letters, digits and hyphens.')
 param resourceBaseName string
 
@@ -113,10 +113,7 @@ resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
   name: guid(storage.id, identity.id, storageTableDataContributor)
   scope: storage
   properties: {
-    roleDefinitionId: subscriptionResourceId(
-      'Microsoft.Authorization/roleDefinitions',
-      storageTableDataContributor
-    )
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -136,29 +133,28 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 /** App settings: every variable src/config.ts reads that a deployment sets (see test/unit/infra.test.ts). */
-var appSettings = concat(
-  [
-    { name: 'NODE_ENV', value: 'production' }
-    // The bot's identity is the managed identity: botbuilder gets its tokens without a password.
-    { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
-    { name: 'MicrosoftAppId', value: identity.properties.clientId }
-    { name: 'MicrosoftAppTenantId', value: identity.properties.tenantId }
-    // DefaultAzureCredential picks the user-assigned identity by its client id.
-    { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-    { name: 'TABLES_ACCOUNT_URL', value: 'https://${storage.name}.table.${environment().suffixes.storage}' }
-    { name: 'SUPPORT_ADMINS', value: supportAdmins }
-    { name: 'TRACKING_PREFIX', value: trackingPrefix }
-    { name: 'LOG_LEVEL', value: logLevel }
-    { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
-    { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
-    { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
-    // The toolkit deploys a built zip (dist/ and production node_modules): run it as is.
-    { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
-    { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
-  ],
-  // TABLES_PREFIX must be letters and digits when set, so an empty prefix is left unset.
-  empty(tablesPrefix) ? [] : [{ name: 'TABLES_PREFIX', value: tablesPrefix }]
-)
+var appSettings = [
+  { name: 'NODE_ENV', value: 'production' }
+  // The bot's identity is the managed identity: botbuilder gets its tokens without a password.
+  { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
+  { name: 'MicrosoftAppId', value: identity.properties.clientId }
+  { name: 'MicrosoftAppTenantId', value: identity.properties.tenantId }
+  // DefaultAzureCredential picks the user-assigned identity by its client id.
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'TABLES_ACCOUNT_URL', value: 'https://${storage.name}.table.${environment().suffixes.storage}' }
+  { name: 'SUPPORT_ADMINS', value: supportAdmins }
+  { name: 'TRACKING_PREFIX', value: trackingPrefix }
+  { name: 'LOG_LEVEL', value: logLevel }
+  { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+  { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
+  // The toolkit deploys a built zip (dist/ and production node_modules): run it as is.
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+  { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
+]
+
+// TABLES_PREFIX must be letters and digits when set, so an empty prefix is left unset.
+var tablesPrefixSetting = empty(tablesPrefix) ? [] : [{ name: 'TABLES_PREFIX', value: tablesPrefix }]
 
 resource webApp 'Microsoft.Web/sites@2024-04-01' = {
   name: '${resourceBaseName}-${suffix}'
@@ -182,7 +178,7 @@ resource webApp 'Microsoft.Web/sites@2024-04-01' = {
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: appSettings
+      appSettings: concat(appSettings, tablesPrefixSetting)
     }
   }
   dependsOn: [

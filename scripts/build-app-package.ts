@@ -24,6 +24,7 @@ function main(): void {
     throw new Error(
       `${(e as Error).message}\n  (environment ${env.name}: provision it first with the Agents ` +
         `Toolkit, or set the values in env/.env.${env.name} or the process environment)`,
+      { cause: e },
     );
   }
   const out = packagePath(root, env.name);

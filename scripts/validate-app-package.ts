@@ -33,11 +33,13 @@ async function main(): Promise<number> {
       for (const p of problems) console.error(`  ${p}`);
       failed++;
     } else {
-      const files = Object.keys(unzipSync(bytes));
-      const manifest = JSON.parse(Buffer.from(unzipSync(bytes)['manifest.json']).toString('utf8'));
+      const entries = unzipSync(bytes);
+      const manifest = JSON.parse(Buffer.from(entries['manifest.json']).toString('utf8')) as {
+        manifestVersion: string;
+      };
       console.log(
-        `✓ ${name}: valid against the Teams ${String(manifest.manifestVersion)} schema ` +
-          `(offline); ${files.join(', ')}`,
+        `✓ ${name}: valid against the Teams ${manifest.manifestVersion} schema (offline), ` +
+          `localization and icons checked; ${Object.keys(entries).join(', ')}`,
       );
     }
   }

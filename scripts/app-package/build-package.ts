@@ -93,6 +93,6 @@ function parseJson(text: string, name: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${name} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${name} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -4,6 +4,7 @@ import { Impact, Priority, Severity } from '../domain/tickets/priority-matrix';
 import { IntakeChannel, Person, Ticket, TicketEvent, TicketStatus } from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
+import { OutboxKind, OutboxRepository, jobAction } from './outbox.repository';
 import { Tables, isUnavailable, statusOf } from './tables';
 
 /** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
@@ -84,7 +85,20 @@ function ticketToRow(t: Ticket): Row {
     ownerName: t.owner?.name ?? '',
     tier: t.tier,
     eventCount: t.eventCount,
+    ...(t.firstResponseAt ? { firstResponseAt: t.firstResponseAt } : {}),
+    firstResponseById: t.firstResponseBy?.id ?? '',
+    firstResponseByName: t.firstResponseBy?.name ?? '',
+    triageConversationId: t.triage?.conversationId ?? '',
+    triageActivityId: t.triage?.activityId ?? '',
+    requesterConversationId: t.requesterCard?.conversationId ?? '',
+    requesterActivityId: t.requesterCard?.activityId ?? '',
   };
+}
+
+function pair(a: unknown, b: unknown): { conversationId: string; activityId: string } | undefined {
+  const conversationId = asString(a);
+  const activityId = asString(b);
+  return conversationId && activityId ? { conversationId, activityId } : undefined;
 }
 
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
@@ -117,6 +131,12 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
     owner,
     tier: Number(r.tier ?? 1),
     eventCount: Number(r.eventCount ?? 0),
+    firstResponseAt: r.firstResponseAt ? asDate(r.firstResponseAt) : undefined,
+    firstResponseBy: asString(r.firstResponseById)
+      ? { id: asString(r.firstResponseById), name: asString(r.firstResponseByName) }
+      : undefined,
+    triage: pair(r.triageConversationId, r.triageActivityId),
+    requesterCard: pair(r.requesterConversationId, r.requesterActivityId),
   };
 }
 
@@ -188,7 +208,11 @@ export class TicketRepository {
   /** Creations of one tenant run one after another in this process: no self-contention. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly tables: Tables) {}
+  private readonly outbox: OutboxRepository;
+
+  constructor(private readonly tables: Tables) {
+    this.outbox = new OutboxRepository(tables);
+  }
 
   private serialize<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
     const before = this.queues.get(tenantId) ?? Promise.resolve();
@@ -210,14 +234,16 @@ export class TicketRepository {
     tenantId: string,
     idemKey: string,
     build: (number: number) => { ticket: Ticket; event: TicketEvent },
+    jobs: OutboxKind[] = [],
   ): Promise<{ stored: StoredTicket; created: boolean }> {
-    return this.serialize(tenantId, () => this.createNow(tenantId, idemKey, build));
+    return this.serialize(tenantId, () => this.createNow(tenantId, idemKey, build, jobs));
   }
 
   private async createNow(
     tenantId: string,
     idemKey: string,
     build: (number: number) => { ticket: Ticket; event: TicketEvent },
+    jobs: OutboxKind[],
   ): Promise<{ stored: StoredTicket; created: boolean }> {
     return guard(async () => {
       for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
@@ -250,6 +276,8 @@ export class TicketRepository {
             actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
           );
         }
+        for (const kind of jobs) actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
+        if (jobs.length > 0) await this.outbox.touch(tenantId, number, ticket.createdAt);
         try {
           const res = await this.tables.tickets.submitTransaction(actions);
           const counterEtag = res.subResponses[0]?.etag;
@@ -395,6 +423,7 @@ export class TicketRepository {
     event: Omit<TicketEvent, 'seq'>,
     change: (t: Ticket) => Ticket = (t) => t,
     idemKey?: string,
+    jobs: OutboxKind[] = [],
   ): Promise<StoredTicket | undefined> {
     return guard(async () => {
       const seq = stored.ticket.eventCount + 1;
@@ -410,6 +439,8 @@ export class TicketRepository {
           { partitionKey: ticketPartition(tenantId, number), rowKey: idemRowKey(idemKey), number },
         ]);
       }
+      for (const kind of jobs) actions.push(jobAction(tenantId, number, kind, event.at));
+      if (jobs.length > 0) await this.outbox.touch(tenantId, number, event.at);
       try {
         const res = await this.tables.tickets.submitTransaction(actions);
         return { ticket: next, etag: res.subResponses[0]?.etag ?? '' };
@@ -428,6 +459,58 @@ export class TicketRepository {
         throw e;
       }
     });
+  }
+
+  /**
+   * Records where the ticket's cards were posted, merging only those fields (no etag: nothing
+   * else is written). Later jobs for the ticket can be queued in the same write.
+   */
+  async setCardRefs(
+    tenantId: string,
+    number: number,
+    refs: Pick<Ticket, 'triage' | 'requesterCard'>,
+    jobs: OutboxKind[] = [],
+    now = new Date(),
+  ): Promise<void> {
+    await guard(async () => {
+      const row: Row = {
+        partitionKey: ticketPartition(tenantId, number),
+        rowKey: ticketRowKey(number),
+      };
+      if (refs.triage) {
+        row.triageConversationId = refs.triage.conversationId;
+        row.triageActivityId = refs.triage.activityId;
+      }
+      if (refs.requesterCard) {
+        row.requesterConversationId = refs.requesterCard.conversationId;
+        row.requesterActivityId = refs.requesterCard.activityId;
+      }
+      if (jobs.length > 0) await this.outbox.touch(tenantId, number, now);
+      await this.tables.tickets.submitTransaction([
+        ['update', row, 'Merge'],
+        ...jobs.map((k) => jobAction(tenantId, number, k, now)),
+      ]);
+    });
+  }
+
+  /** Records a refused action without touching the ticket (who tried what, when). */
+  async recordRefusal(
+    tenantId: string,
+    number: number,
+    actor: Person,
+    action: string,
+    at: Date,
+  ): Promise<void> {
+    await guard(() =>
+      this.tables.tickets.createEntity({
+        partitionKey: ticketPartition(tenantId, number),
+        rowKey: `${ticketRowKey(number)}|r|${pad(at.getTime(), 15)}|${Math.random().toString(36).slice(2, 8)}`,
+        actorId: actor.id,
+        actorName: actor.name,
+        action,
+        at,
+      }),
+    );
   }
 }
 

@@ -56,6 +56,12 @@ export interface Ticket {
   tier: number;
   /** Number of events recorded so far; the next event gets this number + 1. */
   eventCount: number;
+  /** The first human action visible to the requester (spec 5.1): when, and by whom. */
+  firstResponseAt?: Date;
+  firstResponseBy?: Person;
+  /** Where the ticket's cards live, once posted: the triage thread and the requester's card. */
+  triage?: { conversationId: string; activityId: string };
+  requesterCard?: { conversationId: string; activityId: string };
 }
 
 export interface TicketDraft {

@@ -1,0 +1,72 @@
+import { Clock } from '../domain/clock';
+import { ConcurrencyError, TicketNotFoundError } from '../domain/errors';
+import { SlaPolicy } from '../domain/sla/policy';
+import { Person, Ticket } from '../domain/tickets/ticket';
+import { TriageAction, applyTriage } from '../domain/triage/triage-rules';
+import { OutboxKind } from '../storage/outbox.repository';
+import { TicketRepository } from '../storage/ticket.repository';
+
+export type TriageOutcome =
+  | { kind: 'changed'; ticket: Ticket }
+  | { kind: 'unchanged'; ticket: Ticket }
+  /** someone else changed the ticket first; `ticket` is its current state */
+  | { kind: 'conflict'; ticket: Ticket }
+  | { kind: 'refused'; ticket: Ticket };
+
+/** Every change made from a triage card refreshes both cards, for everyone. */
+const CARD_JOBS: OutboxKind[] = ['triage.update', 'requester.update'];
+
+export class TriageService {
+  constructor(
+    private readonly deps: { tickets: TicketRepository; clock: Clock; policy: SlaPolicy },
+  ) {}
+
+  async current(tenantId: string, number: number): Promise<Ticket> {
+    const stored = await this.deps.tickets.get(tenantId, number);
+    if (!stored) throw new TicketNotFoundError(String(number));
+    return stored.ticket;
+  }
+
+  /**
+   * Applies an agent's action with the etag read. Two agents at once: one wins; the other gets
+   * `conflict` and the current ticket. Authorisation is decided by the caller from stored state
+   * (the roster of the triage team), never from the card's data; refusals are recorded.
+   */
+  async act(
+    tenantId: string,
+    number: number,
+    actor: Person,
+    isAgent: boolean,
+    action: TriageAction,
+  ): Promise<TriageOutcome> {
+    const now = this.deps.clock.now();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.deps.tickets.get(tenantId, number);
+      if (!stored) throw new TicketNotFoundError(String(number));
+      if (!isAgent) {
+        await this.deps.tickets.recordRefusal(tenantId, number, actor, action.kind, now);
+        return { kind: 'refused', ticket: stored.ticket };
+      }
+      if (attempt > 0 && action.kind === 'assignMe' && stored.ticket.owner?.id !== actor.id) {
+        // Someone took it between our read and our write: theirs stands.
+        if (stored.ticket.owner) return { kind: 'conflict', ticket: stored.ticket };
+      }
+      const change = applyTriage(stored.ticket, action, actor, now, this.deps.policy);
+      if (!change) return { kind: attempt > 0 ? 'conflict' : 'unchanged', ticket: stored.ticket };
+      try {
+        const after = await this.deps.tickets.appendEvent(
+          stored,
+          change.event,
+          () => change.ticket,
+          undefined,
+          CARD_JOBS,
+        );
+        return { kind: 'changed', ticket: after?.ticket ?? change.ticket };
+      } catch (e) {
+        if (e instanceof ConcurrencyError) continue;
+        throw e;
+      }
+    }
+    return { kind: 'conflict', ticket: await this.current(tenantId, number) };
+  }
+}

@@ -1,0 +1,199 @@
+import { TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
+import { keyPart, pad } from './keys';
+import { Tables, statusOf } from './tables';
+import { bucketOf, ticketPartition } from './ticket.repository';
+
+/**
+ * The durable outbox: every proactive message is a row written in the same transaction as the
+ * change that causes it (in the ticket's partition), sent with backoff, and deleted once
+ * delivered. A job names what to send, not its content: the sender renders the ticket's state at
+ * sending time, so repeated updates of one card collapse into one job (same row key).
+ */
+export const OUTBOX_KINDS = [
+  'triage.post',
+  'triage.update',
+  'triage.mention',
+  'requester.update',
+] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface OutboxJob {
+  tenantId: string;
+  number: number;
+  kind: OutboxKind;
+  state: 'pending' | 'sending' | 'dead';
+  attempts: number;
+  nextAttemptAt: Date;
+  claimedAt?: Date;
+  lastError?: string;
+  etag: string;
+}
+
+const MARKERS = 'outbox';
+const jobRowKey = (number: number, kind: OutboxKind) => `o|${pad(number, 9)}|${kind}`;
+const markerRowKey = (tenantId: string, bucket: number) => `${keyPart(tenantId)}|${pad(bucket, 6)}`;
+
+/** The transaction action that (re)queues a job; an older pending copy is replaced. */
+export function jobAction(
+  tenantId: string,
+  number: number,
+  kind: OutboxKind,
+  now: Date,
+): TransactionAction {
+  return [
+    'upsert',
+    {
+      partitionKey: ticketPartition(tenantId, number),
+      rowKey: jobRowKey(number, kind),
+      tenantId,
+      number,
+      kind,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: '',
+    },
+    'Replace',
+  ];
+}
+
+type Row = TableEntityResult<Record<string, unknown>>;
+
+function rowToJob(r: Row): OutboxJob {
+  return {
+    tenantId: String(r.tenantId ?? ''),
+    number: Number(r.number),
+    kind: String(r.kind) as OutboxKind,
+    state: r.state === 'sending' ? 'sending' : r.state === 'dead' ? 'dead' : 'pending',
+    attempts: Number(r.attempts ?? 0),
+    nextAttemptAt:
+      r.nextAttemptAt instanceof Date ? r.nextAttemptAt : new Date(String(r.nextAttemptAt)),
+    claimedAt: r.claimedAt instanceof Date ? r.claimedAt : undefined,
+    lastError: typeof r.lastError === 'string' ? r.lastError : undefined,
+    etag: r.etag,
+  };
+}
+
+export class OutboxRepository {
+  constructor(private readonly tables: Tables) {}
+
+  /**
+   * Marks the ticket's partition as holding jobs, before the transaction that writes them, so
+   * that the sweeper finds them without scanning. Harmless if the transaction then fails.
+   */
+  async touch(tenantId: string, number: number, now: Date): Promise<void> {
+    const bucket = bucketOf(number);
+    await this.tables.tenants.upsertEntity(
+      {
+        partitionKey: MARKERS,
+        rowKey: markerRowKey(tenantId, bucket),
+        tenantId,
+        bucket,
+        touchedAt: now,
+      },
+      'Replace',
+    );
+  }
+
+  /** Partitions that may hold jobs: [tenant, bucket, marker etag, last touched]. */
+  async markers(): Promise<{ tenantId: string; bucket: number; etag: string; touchedAt: Date }[]> {
+    const out: { tenantId: string; bucket: number; etag: string; touchedAt: Date }[] = [];
+    for await (const r of this.tables.tenants.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${MARKERS}` },
+    })) {
+      out.push({
+        tenantId: String(r.tenantId),
+        bucket: Number(r.bucket),
+        etag: r.etag,
+        touchedAt: r.touchedAt instanceof Date ? r.touchedAt : new Date(String(r.touchedAt)),
+      });
+    }
+    return out;
+  }
+
+  /** Forgets a marker, unless a writer touched it since it was read. */
+  async dropMarker(tenantId: string, bucket: number, etag: string): Promise<void> {
+    await this.tables.tenants
+      .deleteEntity(MARKERS, markerRowKey(tenantId, bucket), { etag })
+      .catch((e) => {
+        if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+      });
+  }
+
+  /** The jobs of one partition (pending, in flight and dead). */
+  async jobsIn(tenantId: string, bucket: number): Promise<OutboxJob[]> {
+    const pk = `${keyPart(tenantId)}|${pad(bucket, 6)}`;
+    const out: OutboxJob[] = [];
+    for await (const r of this.tables.tickets.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'o|' and RowKey lt 'o}'` },
+    })) {
+      out.push(rowToJob(r));
+    }
+    return out;
+  }
+
+  async job(tenantId: string, number: number, kind: OutboxKind): Promise<OutboxJob | undefined> {
+    try {
+      return rowToJob(
+        await this.tables.tickets.getEntity(
+          ticketPartition(tenantId, number),
+          jobRowKey(number, kind),
+        ),
+      );
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Takes a job for sending; undefined when another sender (or a newer copy) got there first. */
+  async claim(job: OutboxJob, now: Date): Promise<OutboxJob | undefined> {
+    try {
+      const res = await this.tables.tickets.updateEntity(
+        {
+          partitionKey: ticketPartition(job.tenantId, job.number),
+          rowKey: jobRowKey(job.number, job.kind),
+          state: 'sending',
+          claimedAt: now,
+        },
+        'Merge',
+        { etag: job.etag },
+      );
+      return { ...job, state: 'sending', claimedAt: now, etag: res.etag ?? '' };
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** Delivered: the job goes, unless it was queued again meanwhile (then it is sent again). */
+  async complete(job: OutboxJob): Promise<void> {
+    await this.tables.tickets
+      .deleteEntity(ticketPartition(job.tenantId, job.number), jobRowKey(job.number, job.kind), {
+        etag: job.etag,
+      })
+      .catch((e) => {
+        if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+      });
+  }
+
+  /** Not delivered: try again at `retryAt`, or keep it as dead (never dropped silently). */
+  async fail(job: OutboxJob, error: string, retryAt: Date | 'dead'): Promise<void> {
+    await this.tables.tickets
+      .updateEntity(
+        {
+          partitionKey: ticketPartition(job.tenantId, job.number),
+          rowKey: jobRowKey(job.number, job.kind),
+          state: retryAt === 'dead' ? 'dead' : 'pending',
+          attempts: job.attempts + 1,
+          ...(retryAt === 'dead' ? {} : { nextAttemptAt: retryAt }),
+          lastError: error.slice(0, 500),
+        },
+        'Merge',
+        { etag: job.etag },
+      )
+      .catch((e) => {
+        if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+      });
+  }
+}

@@ -1,0 +1,85 @@
+import { Person } from '../domain/tickets/ticket';
+import { keyPart } from './keys';
+import { Tables, statusOf } from './tables';
+import { guard } from './ticket.repository';
+
+/** A Teams channel the bot posts into. */
+export interface ChannelRef {
+  teamId: string;
+  channelId: string;
+  serviceUrl: string;
+  name?: string;
+}
+
+export interface TenantSettings {
+  triage?: ChannelRef;
+  /** agents mentioned on alta tickets (`on call @name …`) */
+  onCall: Person[];
+  etag?: string;
+}
+
+const SETTINGS = 'settings';
+
+function parse<T>(v: unknown): T | undefined {
+  if (typeof v !== 'string' || !v) return undefined;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per-tenant configuration set from Teams (the channels, the on-call agents). */
+export class TenantRepository {
+  constructor(private readonly tables: Tables) {}
+
+  async settings(tenantId: string): Promise<TenantSettings> {
+    return guard(async () => {
+      try {
+        const r = await this.tables.tenants.getEntity<Record<string, unknown>>(
+          keyPart(tenantId),
+          SETTINGS,
+        );
+        return {
+          triage: parse<ChannelRef>(r.triage),
+          onCall: parse<Person[]>(r.onCall) ?? [],
+          etag: r.etag,
+        };
+      } catch (e) {
+        if (statusOf(e) === 404) return { onCall: [] };
+        throw e;
+      }
+    });
+  }
+
+  /** Applies `change` to the current settings with the etag read; retried on a conflict. */
+  async update(
+    tenantId: string,
+    change: (s: TenantSettings) => TenantSettings,
+  ): Promise<{ before: TenantSettings; after: TenantSettings }> {
+    return guard(async () => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const before = await this.settings(tenantId);
+        const after = change(before);
+        const row = {
+          partitionKey: keyPart(tenantId),
+          rowKey: SETTINGS,
+          triage: after.triage ? JSON.stringify(after.triage) : '',
+          onCall: JSON.stringify(after.onCall),
+        };
+        try {
+          if (before.etag) {
+            await this.tables.tenants.updateEntity(row, 'Replace', { etag: before.etag });
+          } else {
+            await this.tables.tenants.createEntity(row);
+          }
+          return { before, after };
+        } catch (e) {
+          if (statusOf(e) === 412 || statusOf(e) === 409) continue;
+          throw e;
+        }
+      }
+      throw new Error('tenant settings: too many concurrent updates');
+    });
+  }
+}
