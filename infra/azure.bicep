@@ -145,6 +145,7 @@ var appSettings = [
   { name: 'SUPPORT_ADMINS', value: supportAdmins }
   { name: 'TRACKING_PREFIX', value: trackingPrefix }
   { name: 'LOG_LEVEL', value: logLevel }
+  { name: 'OUTBOX_SWEEP_MS', value: '5000' }
   { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }

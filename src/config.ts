@@ -22,6 +22,7 @@ const EnvSchema = z.object({
     .default('SUP'),
   TEST_CLOCK: z.string().optional(),
   SUPPORT_ADMINS: z.string().default(''),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   testClock: boolean;
   supportAdmins: string[];
   logLevel: string;
+  /** ms between outbox sweeps (retries; jobs whose first sender died) */
+  outboxSweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testClock: !production && e.TEST_CLOCK === '1',
     supportAdmins: e.SUPPORT_ADMINS.split(/[\s,;]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    outboxSweepMs: e.OUTBOX_SWEEP_MS,
   };
 }

@@ -9,7 +9,13 @@ import { Logger, createLogger } from './logger';
 import { loadDefaultClassifier } from './domain/triage/classifier';
 import { IntakeService, Suggest } from './services/intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
+import { OutboxDispatcher } from './jobs/outbox.dispatcher';
+import { TriageService } from './services/triage.service';
+import { OutboxKind, OutboxRepository } from './storage/outbox.repository';
+import { TenantRepository } from './storage/tenant.repository';
 import { TicketRepository } from './storage/ticket.repository';
+import { AgentDirectory } from './teams/agents';
+import { TeamsNotifier } from './teams/notify/notifier';
 import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from './storage/tables';
 import { UserRepository } from './storage/user.repository';
 import { createAdapter, createTeamsApp } from './teams/app';
@@ -17,6 +23,7 @@ import { createServer } from './server';
 
 export interface RunningBot {
   server: Server;
+  dispatcher: OutboxDispatcher;
   port: number;
   tables: Tables;
   clock: Clock;
@@ -79,6 +86,25 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const clock: Clock = testClock ?? systemClock;
   const tickets = new TicketRepository(tables);
   const users = new UserRepository(tables);
+  const tenants = new TenantRepository(tables);
+  const outbox = new OutboxRepository(tables);
+  const adapter = createAdapter(config.bot, log);
+  const agents = new AgentDirectory();
+  const notifier = new TeamsNotifier({
+    adapter,
+    botAppId: config.bot.appId,
+    tickets,
+    tenants,
+    users,
+    agents,
+    policy,
+    log,
+  });
+  const dispatcher = new OutboxDispatcher(outbox, (job) => notifier.perform(job), log, {
+    intervalMs: config.outboxSweepMs,
+  });
+  const kick = (tenantId: string, number: number, kinds: OutboxKind[]) =>
+    dispatcher.kick(tenantId, number, kinds);
   const intake = new IntakeService({
     tickets,
     users,
@@ -86,8 +112,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     policy,
     trackingPrefix: config.trackingPrefix,
     suggest: opts.suggest ?? classifierSuggest(),
+    kick,
   });
-  const adapter = createAdapter(config.bot, log);
   const app = createTeamsApp(adapter, {
     intake,
     users,
@@ -95,8 +121,28 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     bot: config.bot,
     startTypingTimer: opts.startTypingTimer,
+    channel: {
+      tenants,
+      tickets,
+      agents,
+      policy,
+      trackingPrefix: config.trackingPrefix,
+      supportAdmins: config.supportAdmins,
+      localMode: config.localMode,
+      log,
+      sweep: () => void dispatcher.sweep({ releaseHeld: true }).catch(() => undefined),
+    },
+    triage: {
+      triage: new TriageService({ tickets, clock, policy }),
+      tenants,
+      agents,
+      policy,
+      log,
+      kick,
+    },
   });
 
+  dispatcher.start();
   let storageReady = false;
   const ready = (async () => {
     for (let attempt = 0; ; attempt++) {
@@ -137,7 +183,9 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     tables,
     clock,
     log,
+    dispatcher,
     stop: async () => {
+      await dispatcher.stop();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();
       await closed;

@@ -3,6 +3,8 @@ import { Logger } from '../logger';
 import { OutboxJob, OutboxKind, OutboxRepository } from '../storage/outbox.repository';
 import { statusOf } from '../storage/tables';
 
+const HELD = 'held';
+
 /** The job cannot be sent yet (e.g. no triage channel is set up): try again later. */
 export class HeldError extends Error {
   readonly code = 'OUTBOX.HELD';
@@ -94,15 +96,23 @@ export class OutboxDispatcher {
     }
   }
 
-  /** One pass over every partition that may hold jobs; a pass already running is joined. */
-  sweep(): Promise<void> {
+  /**
+   * One pass over every partition that may hold jobs; a pass already running is joined.
+   * `releaseHeld`: jobs held for a missing setup (no triage channel) are due now.
+   */
+  async sweep(opts: { releaseHeld?: boolean } = {}): Promise<void> {
+    if (opts.releaseHeld) {
+      await this.sweeping?.catch(() => undefined);
+      this.sweeping = this.sweepOnce(true).finally(() => (this.sweeping = undefined));
+      return this.sweeping;
+    }
     if (!this.sweeping) {
-      this.sweeping = this.sweepOnce().finally(() => (this.sweeping = undefined));
+      this.sweeping = this.sweepOnce(false).finally(() => (this.sweeping = undefined));
     }
     return this.sweeping;
   }
 
-  private async sweepOnce(): Promise<void> {
+  private async sweepOnce(releaseHeld: boolean): Promise<void> {
     const now = systemClock.now().getTime();
     const claimTtl = this.opts.claimTtlMs ?? 60_000;
     for (const marker of await this.outbox.markers()) {
@@ -116,7 +126,7 @@ export class OutboxDispatcher {
       }
       const due = live.filter((j) =>
         j.state === 'pending'
-          ? j.nextAttemptAt.getTime() <= now
+          ? j.nextAttemptAt.getTime() <= now || (releaseHeld && j.lastError === HELD)
           : now - (j.claimedAt?.getTime() ?? 0) > claimTtl,
       );
       await Promise.all(due.map((j) => this.track(this.deliver(j))));

@@ -14,6 +14,7 @@ import {
   newTicket,
 } from '../domain/tickets/ticket';
 import { formatTrackingId } from '../domain/tickets/tracking-number';
+import { OutboxKind } from '../storage/outbox.repository';
 import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
 import { Draft, UserContext, UserRepository } from '../storage/user.repository';
 
@@ -49,6 +50,9 @@ export interface IntakeResult {
   mustAcknowledge: boolean;
 }
 
+/** Every new ticket is posted to the triage channel (held until one is set up). */
+const NEW_TICKET_JOBS: OutboxKind[] = ['triage.post'];
+
 /** How long a reply claim protects a delivery that is still working (Teams retries at ~15 s). */
 export const CLAIM_TTL_MS = 10_000;
 
@@ -61,6 +65,8 @@ export class IntakeService {
       policy: SlaPolicy;
       trackingPrefix: string;
       suggest: Suggest;
+      /** called after a commit that queued outbox jobs: sends them without waiting */
+      kick?: (tenantId: string, number: number, kinds: OutboxKind[]) => void;
     },
   ) {}
 
@@ -85,26 +91,32 @@ export class IntakeService {
         : { ...this.deps.suggest(req.description), ...pickDefined(req) };
     const priority = priorityOf(suggested.impact, suggested.severity);
     const due = initialDueTimes(this.deps.policy, priority, now);
-    const { stored, created } = await this.deps.tickets.create(req.tenantId, req.idemKey, (n) => {
-      const ticket = newTicket({
-        tenantId: req.tenantId,
-        number: n,
-        trackingId: formatTrackingId(this.deps.trackingPrefix, n),
-        now,
-        ...due,
-        draft: {
-          title: req.title,
-          description: req.description,
-          category: suggested.category,
-          impact: suggested.impact,
-          severity: suggested.severity,
-          requester: req.requester,
-          locale: req.locale,
-          intakeChannel: req.channel,
-        },
-      });
-      return { ticket, event: createdEvent(ticket) };
-    });
+    const { stored, created } = await this.deps.tickets.create(
+      req.tenantId,
+      req.idemKey,
+      (n) => {
+        const ticket = newTicket({
+          tenantId: req.tenantId,
+          number: n,
+          trackingId: formatTrackingId(this.deps.trackingPrefix, n),
+          now,
+          ...due,
+          draft: {
+            title: req.title,
+            description: req.description,
+            category: suggested.category,
+            impact: suggested.impact,
+            severity: suggested.severity,
+            requester: req.requester,
+            locale: req.locale,
+            intakeChannel: req.channel,
+          },
+        });
+        return { ticket, event: createdEvent(ticket) };
+      },
+      NEW_TICKET_JOBS,
+    );
+    this.deps.kick?.(req.tenantId, stored.ticket.number, NEW_TICKET_JOBS);
     // Reply claims measure real elapsed time (Teams redelivers in real time), not business time.
     const mustAcknowledge = await this.deps.users.indexTicket(
       stored.ticket,
@@ -220,6 +232,19 @@ export class IntakeService {
       await this.deps.users.markDraftUsed(tenantId, requester.id, draft, number);
     }
     return after?.ticket ?? stored.ticket;
+  }
+
+  /** Where the requester's card of the ticket is, so that it can be updated in place later. */
+  async rememberRequesterCard(
+    tenantId: string,
+    number: number,
+    conversationId: string,
+    activityId: string | undefined,
+  ): Promise<void> {
+    if (!activityId) return;
+    await this.deps.tickets.setCardRefs(tenantId, number, {
+      requesterCard: { conversationId, activityId },
+    });
   }
 
   async reclaimReply(tenantId: string, userId: string, replyKey: string, ctx: UserContext) {

@@ -9,6 +9,8 @@ export interface ChannelRef {
   channelId: string;
   serviceUrl: string;
   name?: string;
+  /** the language of the team's cards: that of whoever set the channel up */
+  locale?: 'es' | 'en';
 }
 
 export interface TenantSettings {

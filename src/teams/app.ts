@@ -13,12 +13,16 @@ import { UserRepository } from '../storage/user.repository';
 import { INTAKE_VERBS, runIntakeAction } from './card-actions/intake-actions';
 import { asAttachment } from './cards/render';
 import { welcomeCard } from './cards/welcome.card';
+import { ChannelDeps, handleChannelMessage } from './messages/channel-message';
 import { handlePersonalMessage } from './messages/personal-message';
+import { TRIAGE_VERBS, TriageActionDeps, runTriageAction } from './card-actions/triage-actions';
 import { clientLocale, isPersonal, personOf } from './turn';
 
 export interface TeamsDeps {
   intake: IntakeService;
   users: UserRepository;
+  channel: ChannelDeps;
+  triage: TriageActionDeps;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
@@ -74,8 +78,9 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
   }
 
   app.activity(ActivityTypes.Message, async (ctx) => {
-    if (isPersonal(ctx.activity)) {
-      await handlePersonalMessage(ctx, deps);
+    if (isPersonal(ctx.activity)) await handlePersonalMessage(ctx, deps);
+    else if (ctx.activity.conversation?.conversationType === 'channel') {
+      await handleChannelMessage(ctx, deps.channel);
     }
   });
 
@@ -91,6 +96,12 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
   for (const verb of INTAKE_VERBS) {
     app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
       runIntakeAction(verb, ctx, deps, data),
+    );
+  }
+
+  for (const verb of TRIAGE_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runTriageAction(verb, ctx, deps.triage, data),
     );
   }
 

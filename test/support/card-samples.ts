@@ -7,6 +7,7 @@ import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
 import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
 import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
+import { triageCard } from '../../src/teams/cards/triage.card';
 
 /**
  * Realistic data for every card template, used by the card tests (size, both languages) and
@@ -66,6 +67,13 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       Array.from({ length: 15 }, (_, i) => sampleTicket(i + 1)),
       Array.from({ length: 5 }, (_, i) => sampleTicket(i + 100, { status: 'closed' })),
     ),
+  'triage.json': (l) =>
+    triageCard(
+      l,
+      sampleTicket(1, { owner: { id: 'o', name: 'A'.repeat(200) }, firstResponseAt: new Date() }),
+      policy,
+      { agents: manyAgents, note: 'N'.repeat(300), descriptionLength: 100_000 },
+    ),
   'intake-choice.json': (l) =>
     intakeChoiceCard(
       l,
@@ -74,6 +82,11 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       Array.from({ length: 10 }, (_, i) => ({ number: i + 1, trackingId: `SUP-00000${i}` })),
     ),
 };
+
+const manyAgents = Array.from({ length: 80 }, (_, i) => ({
+  id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+  name: `Agente de Soporte Número ${i} con Nombre Largo`,
+}));
 
 /** A typical render of each template, as a person would see it (for screenshots). */
 export const TYPICAL: Record<string, (l: Locale) => object> = {
@@ -110,6 +123,28 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         }),
       ],
       [sampleTicket(97, { title: 'Outlook not syncing', priority: 'media', status: 'closed' })],
+    ),
+  'triage.json': (l) =>
+    triageCard(
+      l,
+      sampleTicket(123, {
+        title: l === 'es' ? 'La VPN se desconecta cada 10 minutos' : 'VPN drops every 10 minutes',
+        description:
+          l === 'es'
+            ? 'Desde el lunes la VPN se desconecta cada 10 minutos y pierdo las llamadas.'
+            : 'Since Monday the VPN disconnects every 10 minutes and I lose my calls.',
+        requester: { id: 'u', name: 'Ana López' },
+        impact: 'medium',
+        severity: 'high',
+        priority: 'alta',
+      }),
+      policy,
+      {
+        agents: [
+          { id: 'a1', name: 'Luis Pérez' },
+          { id: 'a2', name: 'Marta Ruiz' },
+        ],
+      },
     ),
   'intake-choice.json': (l) =>
     intakeChoiceCard(

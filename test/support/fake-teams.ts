@@ -353,10 +353,15 @@ export function actionsOf(card: Record<string, any>): AnyAction[] {
   return out;
 }
 
+/** The titles of every button a person sees, Show-card buttons included. */
 export function buttonTitles(card: Record<string, any>): string[] {
-  return actionsOf(card)
-    .map((a) => a.title)
-    .filter((t): t is string => typeof t === 'string');
+  const out: string[] = [];
+  walk(card, (n) => {
+    if (typeof n.type === 'string' && n.type.startsWith('Action.') && typeof n.title === 'string') {
+      out.push(n.title);
+    }
+  });
+  return out;
 }
 
 function findAction(card: Record<string, any>, title: string): AnyAction | undefined {
@@ -376,4 +381,136 @@ export function cardText(card: Record<string, any>): string {
     if ((n.type === 'Action.Execute' || n.type === 'Action.Submit') && n.title) parts.push(n.title);
   });
   return parts.join('\n');
+}
+
+/** A team channel with the bot installed. */
+export interface TeamChannel {
+  teamId: string;
+  channelId: string;
+  name: string;
+}
+
+export function makeChannel(name: string): TeamChannel {
+  const id = randomUUID().replace(/-/g, '');
+  return {
+    teamId: `19:team${id}@thread.tacv2`,
+    channelId: `19:${id}@thread.tacv2`,
+    name,
+  };
+}
+
+/** A person in a team channel: @mentions the bot, sees the channel's threads, clicks cards. */
+export class ChannelMember {
+  constructor(
+    readonly teams: FakeTeams,
+    readonly account: TeamsUser,
+    readonly channel: TeamChannel,
+  ) {}
+
+  private base(conversationId: string): Record<string, any> {
+    const now = new Date();
+    return {
+      serviceUrl: this.teams.serviceUrl,
+      channelId: 'msteams',
+      timestamp: now.toISOString(),
+      from: { id: this.account.id, name: this.account.name, aadObjectId: this.account.aadObjectId },
+      conversation: {
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: TENANT_ID,
+        id: conversationId,
+      },
+      recipient: { ...BOT },
+      locale: this.account.locale,
+      channelData: {
+        tenant: { id: TENANT_ID },
+        team: { id: this.channel.teamId, name: 'IT Support' },
+        channel: { id: this.channel.channelId, name: this.channel.name },
+      },
+    };
+  }
+
+  /** Writes `@Support Desk <text>` as a new post; `others` are extra people @mentioned. */
+  async say(text: string, others: TeamsUser[] = []): Promise<{ status: number; body: any }> {
+    const id = this.teams.nextActivityId();
+    const mentionBot = { type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: { ...BOT } };
+    const mentionOthers = others.map((u) => ({
+      type: 'mention',
+      text: `<at>${u.name}</at>`,
+      mentioned: { id: u.id, name: u.name },
+    }));
+    const full = [mentionBot.text, text, ...mentionOthers.map((m) => m.text)].join(' ');
+    return this.teams.post({
+      ...this.base(`${this.channel.channelId};messageid=${id}`),
+      type: 'message',
+      id,
+      text: full,
+      textFormat: 'plain',
+      entities: [mentionBot, ...mentionOthers],
+    });
+  }
+
+  /** Every message the bot sent in this channel (thread roots and replies). */
+  received(): SentMessage[] {
+    return this.teams.messages.filter(
+      (m) => m.conversationId.startsWith(this.channel.channelId) && m.activity.type !== 'typing',
+    );
+  }
+
+  /** The thread root whose card shows `trackingId`. */
+  cardOf(trackingId: string): SentMessage {
+    const found = this.received().find((m) => {
+      const card = cardOf(m.activity);
+      return card && JSON.stringify(card).includes(trackingId);
+    });
+    if (!found) throw new Error(`no card for ${trackingId} in ${this.channel.name}`);
+    return found;
+  }
+
+  /** Clicks a button on a channel card (including buttons inside a Show-card), with inputs. */
+  async click(
+    message: SentMessage,
+    title: string,
+    inputs: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
+    const card = cardOf(message.activity);
+    if (!card) throw new Error('that message has no card');
+    const action = actionsOf(card).find((a) => a.title === title);
+    if (!action) {
+      throw new Error(`no button "${title}" on the card; it has: ${buttonTitles(card).join(', ')}`);
+    }
+    return this.invoke(message, action, inputs);
+  }
+
+  async invoke(
+    message: SentMessage,
+    action: { verb?: string; data?: unknown },
+    inputs: Record<string, unknown> = {},
+  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
+    const data =
+      typeof action.data === 'object' && action.data !== null
+        ? { ...(action.data as object), ...inputs }
+        : action.data;
+    const res = await this.teams.post({
+      ...this.base(message.conversationId),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: this.teams.nextActivityId(),
+      replyToId: message.id,
+      value: {
+        action: { type: 'Action.Execute', id: randomUUID(), verb: action.verb, data },
+        trigger: 'manual',
+      },
+    });
+    const value = res.body?.value;
+    if (res.body?.type === 'application/vnd.microsoft.card.adaptive' && value) {
+      return { ...res, card: value };
+    }
+    return { ...res, text: typeof value === 'string' ? value : undefined };
+  }
+}
+
+export function accountFor(name: string, locale = 'en-US'): TeamsUser {
+  const aadObjectId = randomUUID();
+  return { id: `29:${aadObjectId}`, aadObjectId, name, locale };
 }

@@ -95,6 +95,36 @@ export const en = {
   'channel.message-extension': 'Teams message',
   'channel.phone': 'Phone',
   'channel.email': 'E-mail',
+  'triage.heading': '{trackingId} · {priority} priority',
+  'triage.assignMe': 'Assign to me',
+  'triage.assignTo': 'Assign to…',
+  'triage.assign': 'Assign',
+  'triage.assignee': 'Agent',
+  'triage.reclassify': 'Reclassify',
+  'triage.update': 'Update',
+  'triage.noteTaken': '{name} took this ticket just before you: this is its current state.',
+  'triage.noteConflict': 'Someone changed this ticket just before you: this is its current state.',
+  'triage.noteRefused': 'Only agents of the support team can change tickets. Nothing was changed.',
+  'triage.noteAssigned': 'Assigned to {name}.',
+  'triage.noteClassified': 'Priority is now {priority}.',
+  'triage.onCallMention': 'Alta priority ticket {trackingId}: {mentions}, please take a look.',
+  'triage.firstResponse': 'First response',
+  'channel.setupDone':
+    'Done: this channel is now the triage channel. New tickets will appear here as cards.',
+  'channel.setupMoved':
+    'Done: the triage channel moved here from {previous}. New tickets will appear here.',
+  'channel.setupSame': 'This channel already is the triage channel.',
+  'channel.notAdmin':
+    'Sorry, only support administrators can set up channels. Ask one of them to do it.',
+  'channel.onCallSet': 'On call now: {names}. They will be mentioned on alta tickets.',
+  'channel.onCallUsage': 'Mention the agents: "on call @Ana @Luis".',
+  'channel.notAgent': 'Only agents of the support team can do that.',
+  'channel.noTriage':
+    'No triage channel is set up yet: say "setup triage" in the support team’s channel.',
+  'channel.help':
+    'Commands here: "setup triage", "on call @name …", "status SUP-000123". ' +
+    'In Spanish: "configurar triage", "de guardia @nombre …", "estado SUP-000123".',
+  'channel.notFound': 'There is no ticket {trackingId}.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -100,4 +100,36 @@ export const es: Record<StringKey, string> = {
   'channel.message-extension': 'Mensaje de Teams',
   'channel.phone': 'Teléfono',
   'channel.email': 'Correo electrónico',
+  'triage.heading': '{trackingId} · prioridad {priority}',
+  'triage.assignMe': 'Asignarme',
+  'triage.assignTo': 'Asignar a…',
+  'triage.assign': 'Asignar',
+  'triage.assignee': 'Agente',
+  'triage.reclassify': 'Reclasificar',
+  'triage.update': 'Actualizar',
+  'triage.noteTaken': '{name} tomó este ticket justo antes que tú: este es su estado actual.',
+  'triage.noteConflict': 'Alguien cambió este ticket justo antes que tú: este es su estado actual.',
+  'triage.noteRefused':
+    'Solo los agentes del equipo de soporte pueden cambiar tickets. No se cambió nada.',
+  'triage.noteAssigned': 'Asignado a {name}.',
+  'triage.noteClassified': 'La prioridad ahora es {priority}.',
+  'triage.onCallMention': 'Ticket de prioridad alta {trackingId}: {mentions}, por favor revísenlo.',
+  'triage.firstResponse': 'Primera respuesta',
+  'channel.setupDone':
+    'Listo: este canal es ahora el canal de triage. Los tickets nuevos aparecerán aquí como tarjetas.',
+  'channel.setupMoved':
+    'Listo: el canal de triage se movió aquí desde {previous}. Los tickets nuevos aparecerán aquí.',
+  'channel.setupSame': 'Este canal ya es el canal de triage.',
+  'channel.notAdmin':
+    'Lo siento, solo los administradores de soporte pueden configurar canales. Pídele a uno de ellos que lo haga.',
+  'channel.onCallSet':
+    'De guardia ahora: {names}. Se les mencionará en los tickets de prioridad alta.',
+  'channel.onCallUsage': 'Menciona a los agentes: "de guardia @Ana @Luis".',
+  'channel.notAgent': 'Solo los agentes del equipo de soporte pueden hacer eso.',
+  'channel.noTriage':
+    'Aún no hay canal de triage: escribe "configurar triage" en el canal del equipo de soporte.',
+  'channel.help':
+    'Comandos aquí: "configurar triage", "de guardia @nombre …", "estado SUP-000123". ' +
+    'En inglés: "setup triage", "on call @name …", "status SUP-000123".',
+  'channel.notFound': 'No existe el ticket {trackingId}.',
 };

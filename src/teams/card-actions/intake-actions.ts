@@ -117,6 +117,13 @@ const handlers: Record<string, Handler> = {
       },
       'ticket from form',
     );
+    // The answer replaces the form: that message is the requester's card of this ticket.
+    await deps.intake.rememberRequesterCard(
+      tenantId,
+      result.stored.ticket.number,
+      ctx.activity.conversation.id,
+      ctx.activity.replyToId,
+    );
     return ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
       acknowledgement: true,
     });
@@ -130,6 +137,12 @@ const handlers: Record<string, Handler> = {
     const draft = await deps.intake.draft(tenantId, who.id, parsed.data.draftId);
     if (!draft) return t(locale, 'error.expired');
     const result = await deps.intake.createFromDraft(tenantId, who, draft, locale);
+    await deps.intake.rememberRequesterCard(
+      tenantId,
+      result.stored.ticket.number,
+      ctx.activity.conversation.id,
+      ctx.activity.replyToId,
+    );
     return ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
       acknowledgement: true,
     });

@@ -130,8 +130,14 @@ async function freeText(
     if (claim.kind === 'ack' && claim.number !== undefined) {
       const found = await deps.intake.getForRequester(tenantId, who.id, claim.number);
       if (found) {
-        await sendClaimed(ctx, deps, key, () =>
+        const id = await sendClaimed(ctx, deps, key, () =>
           ticketRequesterCard(locale, found.ticket, deps.intake.policy, { acknowledgement: true }),
+        );
+        await deps.intake.rememberRequesterCard(
+          tenantId,
+          claim.number,
+          ctx.activity.conversation.id,
+          id,
         );
       }
       return;
@@ -179,10 +185,16 @@ async function freeText(
     'ticket from chat',
   );
   if (result.mustAcknowledge) {
-    await sendClaimed(ctx, deps, key, () =>
+    const id = await sendClaimed(ctx, deps, key, () =>
       ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
         acknowledgement: true,
       }),
+    );
+    await deps.intake.rememberRequesterCard(
+      tenantId,
+      result.stored.ticket.number,
+      ctx.activity.conversation.id,
+      id,
     );
   }
 }
@@ -193,14 +205,16 @@ async function sendClaimed(
   deps: PersonalDeps,
   key: string,
   render: () => ReturnType<typeof welcomeCard>,
-): Promise<void> {
+): Promise<string | undefined> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
+  let id: string | undefined;
   try {
-    await ctx.sendActivity({ attachments: [asAttachment(render())] });
+    id = (await ctx.sendActivity({ attachments: [asAttachment(render())] }))?.id;
   } catch (e) {
     await deps.intake.settleReply(tenantId, who.id, key, false).catch(() => undefined);
     throw new DeliveryError((e as { statusCode?: number }).statusCode);
   }
   await deps.intake.settleReply(tenantId, who.id, key, true);
+  return id;
 }

@@ -1,0 +1,86 @@
+import template from '../../../adaptiveCards/triage.json';
+import { Locale, formatDateTime, t } from '../../domain/i18n';
+import { SlaPolicy } from '../../domain/sla/policy';
+import { CATEGORIES } from '../../domain/tickets/category';
+import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
+import { Person, Ticket } from '../../domain/tickets/ticket';
+import { AdaptiveCardJson, PRIORITY_COLOR, escapeMarkdown, expand, shorten } from './render';
+
+const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
+/** Agents offered in "Assign to…": Teams shows long lists poorly, and the card must stay small. */
+export const MAX_ASSIGNEES = 50;
+
+export interface TriageCardOptions {
+  /** agents of the tier, for "Assign to…" */
+  agents?: Person[];
+  note?: string;
+  noteColor?: 'Default' | 'Attention' | 'Good' | 'Warning';
+  /** full length of the description when only its head is loaded */
+  descriptionLength?: number;
+}
+
+/** The agents' card of a ticket in the triage channel: everything needed to triage it. */
+export function triageCard(
+  locale: Locale,
+  ticket: Ticket,
+  policy: SlaPolicy,
+  opts: TriageCardOptions = {},
+): AdaptiveCardJson {
+  const when = (d: Date) => formatDateTime(locale, d, policy.calendar.timeZone);
+  const shown = shorten(ticket.description, 1500);
+  const fullLength = Math.max(opts.descriptionLength ?? 0, ticket.description.length);
+  const priority = t(locale, `priority.${ticket.priority}`);
+  const facts = [
+    { label: t(locale, 'ticket.requester'), value: escapeMarkdown(ticket.requester.name || '—') },
+    {
+      label: t(locale, 'ticket.intakeChannel'),
+      value: t(locale, `channel.${ticket.intakeChannel}`),
+    },
+    { label: t(locale, 'ticket.category'), value: t(locale, `category.${ticket.category}`) },
+    { label: t(locale, 'ticket.impact'), value: t(locale, `level.${ticket.impact}`) },
+    { label: t(locale, 'ticket.severity'), value: t(locale, `level.${ticket.severity}`) },
+    { label: t(locale, 'ticket.priority'), value: priority },
+    { label: t(locale, 'ticket.status'), value: t(locale, `status.${ticket.status}`) },
+    {
+      label: t(locale, 'ticket.owner'),
+      value: ticket.owner ? escapeMarkdown(ticket.owner.name) : t(locale, 'ticket.unassigned'),
+    },
+    ticket.firstResponseAt
+      ? { label: t(locale, 'triage.firstResponse'), value: when(ticket.firstResponseAt) }
+      : { label: t(locale, 'ticket.firstResponseDue'), value: when(ticket.firstResponseDueAt) },
+    { label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) },
+  ];
+  return expand(template, {
+    number: ticket.number,
+    heading: t(locale, 'triage.heading', { trackingId: ticket.trackingId, priority }),
+    priorityColor: PRIORITY_COLOR[ticket.priority],
+    priorityStyle: PRIORITY_STYLE[ticket.priority],
+    title: ticket.title,
+    note: opts.note ?? '',
+    noteColor: opts.noteColor ?? 'Default',
+    facts,
+    description: shown.text,
+    truncatedNote:
+      shown.truncated || fullLength > ticket.description.length
+        ? t(locale, 'ticket.truncated', { length: fullLength })
+        : '',
+    impact: ticket.impact,
+    severity: ticket.severity,
+    category: ticket.category,
+    agents: (opts.agents ?? []).slice(0, MAX_ASSIGNEES).map((a) => ({ id: a.id, name: a.name })),
+    impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
+    severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
+    categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),
+    labels: {
+      assignMe: t(locale, 'triage.assignMe'),
+      assignTo: t(locale, 'triage.assignTo'),
+      assign: t(locale, 'triage.assign'),
+      assignee: t(locale, 'triage.assignee'),
+      reclassify: t(locale, 'triage.reclassify'),
+      update: t(locale, 'triage.update'),
+      impact: t(locale, 'form.impactLabel'),
+      severity: t(locale, 'form.severityLabel'),
+      category: t(locale, 'form.categoryLabel'),
+    },
+  });
+}

@@ -1,0 +1,157 @@
+import { Activity, TurnContext } from 'botbuilder';
+import { StorageUnavailableError } from '../../domain/errors';
+import { Locale, t } from '../../domain/i18n';
+import { normalizeCommand } from '../../domain/intake/intent';
+import { Person } from '../../domain/tickets/ticket';
+import { formatTrackingId, parseTrackingId } from '../../domain/tickets/tracking-number';
+import { Logger } from '../../logger';
+import { TenantRepository } from '../../storage/tenant.repository';
+import { TicketRepository } from '../../storage/ticket.repository';
+import { AgentDirectory } from '../agents';
+import { asAttachment } from '../cards/render';
+import { triageCard } from '../cards/triage.card';
+import { clientLocale, personOf, tenantOf } from '../turn';
+import { SlaPolicy } from '../../domain/sla/policy';
+
+export interface ChannelDeps {
+  tenants: TenantRepository;
+  tickets: TicketRepository;
+  agents: AgentDirectory;
+  policy: SlaPolicy;
+  trackingPrefix: string;
+  supportAdmins: string[];
+  localMode: boolean;
+  log: Logger;
+  /** sweeps the outbox now (tickets held until a triage channel existed) */
+  sweep: () => void;
+}
+
+/** The channel commands of the contract (the bot is @mentioned; teams-ai strips that mention). */
+export type ChannelCommand =
+  | { kind: 'setupTriage' }
+  | { kind: 'onCall' }
+  | { kind: 'status'; number?: number }
+  | { kind: 'help' };
+
+export function parseChannelCommand(text: string, trackingPrefix: string): ChannelCommand {
+  const cmd = normalizeCommand(text.replace(/<at>[^<]*<\/at>/g, ' '));
+  if (cmd === 'setup triage' || cmd === 'configurar triage') return { kind: 'setupTriage' };
+  if (/^(on call|de guardia)\b/.test(cmd)) return { kind: 'onCall' };
+  const status = /^(status|estado)(?: (.*))?$/.exec(cmd);
+  if (status) return { kind: 'status', number: parseTrackingId(trackingPrefix, status[2] ?? '') };
+  return { kind: 'help' };
+}
+
+/** Setup commands are for the ids in SUPPORT_ADMINS; in local mode with none listed, anyone. */
+export function isAdmin(deps: Pick<ChannelDeps, 'supportAdmins' | 'localMode'>, who: Person) {
+  if (deps.supportAdmins.length === 0) return deps.localMode;
+  return deps.supportAdmins.includes(who.id);
+}
+
+function channelOf(activity: Partial<Activity>) {
+  const data = (activity.channelData ?? {}) as {
+    team?: { id?: string };
+    channel?: { id?: string; name?: string };
+  };
+  const teamId = data.team?.id;
+  const channelId = data.channel?.id ?? activity.conversation?.id?.split(';')[0];
+  return teamId && channelId
+    ? { teamId, channelId, name: data.channel?.name, serviceUrl: activity.serviceUrl ?? '' }
+    : undefined;
+}
+
+export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps): Promise<void> {
+  const locale: Locale = clientLocale(ctx);
+  const tenantId = tenantOf(ctx.activity);
+  const who = personOf(ctx.activity);
+  const command = parseChannelCommand(ctx.activity.text ?? '', deps.trackingPrefix);
+  try {
+    switch (command.kind) {
+      case 'setupTriage': {
+        if (!isAdmin(deps, who)) {
+          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
+          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
+          return;
+        }
+        if (deps.supportAdmins.length === 0) {
+          deps.log.warn('SUPPORT_ADMINS is empty: local mode lets anyone set up channels');
+        }
+        const here = channelOf(ctx.activity);
+        if (!here) {
+          await ctx.sendActivity(t(locale, 'channel.help'));
+          return;
+        }
+        const { before } = await deps.tenants.update(tenantId, (s) => ({
+          ...s,
+          triage: { ...here, locale },
+        }));
+        const previous = before.triage;
+        const text = !previous
+          ? t(locale, 'channel.setupDone')
+          : previous.channelId === here.channelId
+            ? t(locale, 'channel.setupSame')
+            : t(locale, 'channel.setupMoved', { previous: previous.name ?? previous.channelId });
+        await ctx.sendActivity(text);
+        deps.sweep();
+        return;
+      }
+      case 'onCall': {
+        const settings = await deps.tenants.settings(tenantId);
+        const allowed =
+          isAdmin(deps, who) ||
+          (!!settings.triage && (await deps.agents.isAgent(ctx, settings.triage.teamId, who.id)));
+        if (!allowed) {
+          await ctx.sendActivity(t(locale, 'channel.notAgent'));
+          return;
+        }
+        const mentioned = (ctx.activity.entities ?? [])
+          .filter((e) => e.type === 'mention' && e.mentioned?.id !== ctx.activity.recipient?.id)
+          .map((e) => ({ id: String(e.mentioned.id), name: String(e.mentioned.name ?? '') }));
+        if (mentioned.length === 0) {
+          await ctx.sendActivity(t(locale, 'channel.onCallUsage'));
+          return;
+        }
+        await deps.tenants.update(tenantId, (s) => ({ ...s, onCall: mentioned }));
+        await ctx.sendActivity(
+          t(locale, 'channel.onCallSet', { names: mentioned.map((m) => m.name).join(', ') }),
+        );
+        return;
+      }
+      case 'status': {
+        const settings = await deps.tenants.settings(tenantId);
+        if (!settings.triage) {
+          await ctx.sendActivity(t(locale, 'channel.noTriage'));
+          return;
+        }
+        if (!(await deps.agents.isAgent(ctx, settings.triage.teamId, who.id))) {
+          await ctx.sendActivity(t(locale, 'channel.notAgent'));
+          return;
+        }
+        if (command.number === undefined) {
+          await ctx.sendActivity(t(locale, 'status.usage'));
+          return;
+        }
+        const stored = await deps.tickets.get(tenantId, command.number);
+        if (!stored) {
+          const trackingId = formatTrackingId(deps.trackingPrefix, command.number);
+          await ctx.sendActivity(t(locale, 'channel.notFound', { trackingId }));
+          return;
+        }
+        const agents = await deps.agents.members(ctx, settings.triage.teamId);
+        await ctx.sendActivity({
+          attachments: [asAttachment(triageCard(locale, stored.ticket, deps.policy, { agents }))],
+        });
+        return;
+      }
+      case 'help':
+        await ctx.sendActivity(t(locale, 'channel.help'));
+        return;
+    }
+  } catch (e) {
+    if (e instanceof StorageUnavailableError) {
+      await ctx.sendActivity(t(locale, 'error.storage'));
+      return;
+    }
+    throw e;
+  }
+}

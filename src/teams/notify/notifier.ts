@@ -1,0 +1,207 @@
+import { Activity, ConversationReference, MessageFactory } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { t } from '../../domain/i18n';
+import { SlaPolicy } from '../../domain/sla/policy';
+import { Ticket } from '../../domain/tickets/ticket';
+import { HeldError } from '../../jobs/outbox.dispatcher';
+import { Logger } from '../../logger';
+import { OutboxJob } from '../../storage/outbox.repository';
+import { ChannelRef, TenantRepository } from '../../storage/tenant.repository';
+import { Person } from '../../domain/tickets/ticket';
+import { AgentDirectory } from '../agents';
+import { TicketRepository } from '../../storage/ticket.repository';
+import { UserRepository } from '../../storage/user.repository';
+import { asAttachment } from '../cards/render';
+import { ticketRequesterCard } from '../cards/ticket-requester.card';
+import { triageCard } from '../cards/triage.card';
+
+/** Teams puts the root message id of a channel thread in the conversation id. */
+export function threadActivityId(conversationId: string): string | undefined {
+  return /;messageid=(\d+)/.exec(conversationId)?.[1];
+}
+
+/**
+ * Performs outbox jobs against Teams: posts a ticket's triage card as a new channel thread,
+ * updates cards in place, mentions the on-call agents. Renders from the ticket's current state.
+ */
+export class TeamsNotifier {
+  constructor(
+    private readonly deps: {
+      adapter: TeamsAdapter;
+      botAppId: string;
+      tickets: TicketRepository;
+      tenants: TenantRepository;
+      users: UserRepository;
+      agents: AgentDirectory;
+      policy: SlaPolicy;
+      log: Logger;
+    },
+  ) {}
+
+  async perform(job: OutboxJob): Promise<void> {
+    const stored = await this.deps.tickets.get(job.tenantId, job.number);
+    if (!stored) return; // nothing to show
+    const ticket = stored.ticket;
+    switch (job.kind) {
+      case 'triage.post':
+        return ticket.triage ? this.updateTriage(ticket) : this.postTriage(ticket);
+      case 'triage.update':
+        return ticket.triage ? this.updateTriage(ticket) : undefined;
+      case 'triage.mention':
+        return this.mentionOnCall(ticket);
+      case 'requester.update':
+        return this.updateRequester(ticket);
+    }
+  }
+
+  private async channel(ticket: Ticket) {
+    const settings = await this.deps.tenants.settings(ticket.tenantId);
+    if (!settings.triage) throw new HeldError('no triage channel yet');
+    return settings;
+  }
+
+  /** The triage team's agents, for "Assign to…"; a failed look-up only hides that button. */
+  private async agentsOf(triage: ChannelRef, tenantId: string): Promise<Person[]> {
+    let agents: Person[] = [];
+    const ref = this.reference(triage.serviceUrl, triage.channelId, tenantId, true);
+    await this.deps.adapter
+      .continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+        agents = (await this.deps.agents.members(ctx, triage.teamId)).map((a) => ({
+          id: a.id,
+          name: a.name,
+        }));
+      })
+      .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'roster look-up failed'));
+    return agents;
+  }
+
+  private async postTriage(ticket: Ticket): Promise<void> {
+    const settings = await this.channel(ticket);
+    const triage = settings.triage!;
+    const locale = triage.locale ?? 'en';
+    const card = triageCard(locale, ticket, this.deps.policy, {
+      agents: await this.agentsOf(triage, ticket.tenantId),
+      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+    });
+    let conversationId = '';
+    await this.deps.adapter.createConversationAsync(
+      this.deps.botAppId,
+      'msteams',
+      triage.serviceUrl,
+      '',
+      {
+        isGroup: true,
+        channelData: { channel: { id: triage.channelId }, tenant: { id: ticket.tenantId } },
+        activity: MessageFactory.attachment(asAttachment(card)) as Activity,
+        tenantId: ticket.tenantId,
+        bot: { id: this.deps.botAppId, name: 'Support Desk' },
+        members: [],
+      },
+      async (ctx) => {
+        conversationId = ctx.activity.conversation.id;
+      },
+    );
+    const activityId = threadActivityId(conversationId) ?? conversationId;
+    const mention = ticket.priority === 'alta' && settings.onCall.length > 0;
+    await this.deps.tickets.setCardRefs(
+      ticket.tenantId,
+      ticket.number,
+      { triage: { conversationId, activityId } },
+      mention ? ['triage.mention'] : [],
+    );
+    this.deps.log.info({ ticket: ticket.trackingId }, 'triage card posted');
+  }
+
+  private reference(
+    serviceUrl: string,
+    conversationId: string,
+    tenantId: string,
+    isGroup: boolean,
+  ) {
+    return {
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: {
+        id: conversationId,
+        isGroup,
+        conversationType: isGroup ? 'channel' : 'personal',
+        tenantId,
+        name: '',
+      },
+      bot: { id: this.deps.botAppId, name: 'Support Desk' },
+    } as Partial<ConversationReference> as ConversationReference;
+  }
+
+  private async updateTriage(ticket: Ticket): Promise<void> {
+    const settings = await this.channel(ticket);
+    const triage = settings.triage!;
+    const card = triageCard(triage.locale ?? 'en', ticket, this.deps.policy, {
+      agents: await this.agentsOf(triage, ticket.tenantId),
+      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+    });
+    const ref = this.reference(
+      triage.serviceUrl,
+      ticket.triage!.conversationId,
+      ticket.tenantId,
+      true,
+    );
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+      await ctx.updateActivity({
+        ...MessageFactory.attachment(asAttachment(card)),
+        id: ticket.triage!.activityId,
+      });
+    });
+  }
+
+  private async mentionOnCall(ticket: Ticket): Promise<void> {
+    if (!ticket.triage) throw new HeldError('triage card not posted yet');
+    const settings = await this.channel(ticket);
+    if (settings.onCall.length === 0) return;
+    const triage = settings.triage!;
+    const mentions = settings.onCall.map((p) => ({
+      type: 'mention',
+      text: `<at>${p.name}</at>`,
+      mentioned: { id: p.id, name: p.name },
+    }));
+    const text = t(triage.locale ?? 'en', 'triage.onCallMention', {
+      trackingId: ticket.trackingId,
+      mentions: mentions.map((m) => m.text).join(', '),
+    });
+    const ref = this.reference(
+      triage.serviceUrl,
+      ticket.triage.conversationId,
+      ticket.tenantId,
+      true,
+    );
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+      await ctx.sendActivity({ type: 'message', text, entities: mentions });
+    });
+  }
+
+  private async updateRequester(ticket: Ticket): Promise<void> {
+    if (!ticket.requesterCard) return;
+    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const conv = ctx.profile?.conversation;
+    if (!conv) return;
+    const locale = ctx.profile?.language ?? ticket.locale;
+    const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
+      acknowledgement: true,
+      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+    });
+    const ref = {
+      ...this.reference(
+        conv.serviceUrl,
+        ticket.requesterCard.conversationId,
+        ticket.tenantId,
+        false,
+      ),
+      user: { id: conv.userId, name: conv.userName ?? '' },
+    } as ConversationReference;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      await turn.updateActivity({
+        ...MessageFactory.attachment(asAttachment(card)),
+        id: ticket.requesterCard!.activityId,
+      });
+    });
+  }
+}
