@@ -41,6 +41,10 @@ param tablesPrefix string = ''
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 param logLevel string = 'info'
 
+@description('1: give each new ticket to the least-loaded tier-1 agent (AUTO_ASSIGN).')
+@allowed(['0', '1'])
+param autoAssign string = '0'
+
 @description('Path of an SLA policy JSON file inside the app (SLA_POLICY_FILE); empty for the shipped config/sla-policy.json.')
 param slaPolicyFile string = ''
 
@@ -146,6 +150,7 @@ var appSettings = [
   { name: 'TRACKING_PREFIX', value: trackingPrefix }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'OUTBOX_SWEEP_MS', value: '5000' }
+  { name: 'AUTO_ASSIGN', value: autoAssign }
   { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
     .default('SUP'),
   TEST_CLOCK: z.string().optional(),
   SUPPORT_ADMINS: z.string().default(''),
+  AUTO_ASSIGN: z.enum(['0', '1', 'true', 'false', '']).default('0'),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -43,6 +44,8 @@ export interface Config {
   logLevel: string;
   /** ms between outbox sweeps (retries; jobs whose first sender died) */
   outboxSweepMs: number;
+  /** give new tickets to the least-loaded tier-1 agent (off by default) */
+  autoAssign: boolean;
 }
 
 export class ConfigError extends Error {
@@ -85,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     supportAdmins: e.SUPPORT_ADMINS.split(/[\s,;]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
+    autoAssign: e.AUTO_ASSIGN === '1' || e.AUTO_ASSIGN === 'true',
   };
 }

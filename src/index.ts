@@ -13,7 +13,8 @@ import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { TriageService } from './services/triage.service';
 import { OutboxKind, OutboxRepository } from './storage/outbox.repository';
 import { TenantRepository } from './storage/tenant.repository';
-import { TicketRepository } from './storage/ticket.repository';
+import { OpenTicket, TicketRepository } from './storage/ticket.repository';
+import { Person } from './domain/tickets/ticket';
 import { AgentDirectory } from './teams/agents';
 import { TeamsNotifier } from './teams/notify/notifier';
 import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from './storage/tables';
@@ -90,6 +91,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const outbox = new OutboxRepository(tables);
   const adapter = createAdapter(config.bot, log);
   const agents = new AgentDirectory();
+  const triage = new TriageService({ tickets, clock, policy });
+  let kickLater: (tenantId: string, number: number, kinds: OutboxKind[]) => void = () => undefined;
   const notifier = new TeamsNotifier({
     adapter,
     botAppId: config.bot.appId,
@@ -99,12 +102,27 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     agents,
     policy,
     log,
+    supportAdmins: config.supportAdmins,
+    autoAssign: config.autoAssign
+      ? async (tenantId, number, people) => {
+          const open = await tickets.openTickets(tenantId);
+          const to = leastLoaded(people, open);
+          const outcome = await triage.act(tenantId, number, SYSTEM_ACTOR, true, {
+            kind: 'assign',
+            to,
+          });
+          if (outcome.kind === 'changed')
+            kickLater(tenantId, number, ['triage.update', 'requester.update']);
+        }
+      : undefined,
   });
   const dispatcher = new OutboxDispatcher(outbox, (job) => notifier.perform(job), log, {
     intervalMs: config.outboxSweepMs,
+    onDead: (job, status) => notifier.reportDead(job, status),
   });
   const kick = (tenantId: string, number: number, kinds: OutboxKind[]) =>
     dispatcher.kick(tenantId, number, kinds);
+  kickLater = kick;
   const intake = new IntakeService({
     tickets,
     users,
@@ -133,7 +151,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       sweep: () => void dispatcher.sweep({ releaseHeld: true }).catch(() => undefined),
     },
     triage: {
-      triage: new TriageService({ tickets, clock, policy }),
+      triage,
       tenants,
       agents,
       policy,
@@ -192,6 +210,19 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       await azurite?.stop();
     },
   };
+}
+
+/** Who acts when the bot itself assigns a ticket. */
+const SYSTEM_ACTOR = { id: 'system', name: 'Support Desk' };
+
+/** The agent with the fewest open tickets (ties: alphabetical, so the choice is stable). */
+export function leastLoaded(people: Person[], open: OpenTicket[]): Person {
+  const load = new Map(people.map((p) => [p.id, 0]));
+  for (const o of open)
+    if (o.owner && load.has(o.owner.id)) load.set(o.owner.id, load.get(o.owner.id)! + 1);
+  return [...people].sort(
+    (a, b) => load.get(a.id)! - load.get(b.id)! || a.name.localeCompare(b.name),
+  )[0];
 }
 
 /** The offline classifier's category, impact and severity for free text (spec 2.2). */

@@ -1,7 +1,14 @@
 import { TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
 import { Category } from '../domain/tickets/category';
 import { Impact, Priority, Severity } from '../domain/tickets/priority-matrix';
-import { IntakeChannel, Person, Ticket, TicketEvent, TicketStatus } from '../domain/tickets/ticket';
+import {
+  IntakeChannel,
+  Person,
+  Ticket,
+  TicketEvent,
+  TicketStatus,
+  isOpen,
+} from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
 import { OutboxKind, OutboxRepository, jobAction } from './outbox.repository';
@@ -145,6 +152,64 @@ export function descriptionLengthOf(row: Record<string, unknown>): number {
   return Number(row.descriptionLength ?? 0);
 }
 
+const openRowKey = (number: number) => `q|${pad(number, 9)}`;
+
+/**
+ * The open-ticket index: one small row per open ticket, in the ticket's own partition, written
+ * in the ticket's transactions. Queues and workload are read from it without loading tickets.
+ */
+function openRow(t: Ticket): Row {
+  return {
+    partitionKey: ticketPartition(t.tenantId, t.number),
+    rowKey: openRowKey(t.number),
+    number: t.number,
+    trackingId: t.trackingId,
+    title: t.title,
+    priority: t.priority,
+    status: t.status,
+    ownerId: t.owner?.id ?? '',
+    ownerName: t.owner?.name ?? '',
+    tier: t.tier,
+    createdAt: t.createdAt,
+    firstResponseDueAt: t.firstResponseDueAt,
+    resolutionDueAt: t.resolutionDueAt,
+    responded: !!t.firstResponseAt,
+  };
+}
+
+/** A row of the open-ticket index. */
+export interface OpenTicket {
+  number: number;
+  trackingId: string;
+  title: string;
+  priority: Priority;
+  status: TicketStatus;
+  owner?: Person;
+  tier: number;
+  createdAt: Date;
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+  responded: boolean;
+}
+
+function rowToOpen(r: Record<string, unknown>): OpenTicket {
+  return {
+    number: Number(r.number),
+    trackingId: asString(r.trackingId),
+    title: asString(r.title),
+    priority: asString(r.priority) as Priority,
+    status: asString(r.status) as TicketStatus,
+    owner: asString(r.ownerId)
+      ? { id: asString(r.ownerId), name: asString(r.ownerName) }
+      : undefined,
+    tier: Number(r.tier ?? 1),
+    createdAt: asDate(r.createdAt),
+    firstResponseDueAt: asDate(r.firstResponseDueAt),
+    resolutionDueAt: asDate(r.resolutionDueAt),
+    responded: r.responded === true,
+  };
+}
+
 function eventToRow(tenantId: string, number: number, e: TicketEvent): Row {
   return {
     partitionKey: ticketPartition(tenantId, number),
@@ -270,6 +335,7 @@ export class TicketRepository {
           ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
           ['create', ticketToRow(ticket)],
           ['create', eventToRow(tenantId, number, event)],
+          ['create', openRow(ticket)],
         ];
         if (ticket.description.length > HEAD_CHARS) {
           chunkText(ticket.description).forEach((text, i) =>
@@ -433,6 +499,14 @@ export class TicketRepository {
         ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
         ['create', eventToRow(tenantId, number, { ...event, seq })],
       ];
+      // The open-ticket index changes in the same transaction as the ticket.
+      if (isOpen(next)) actions.push(['upsert', openRow(next), 'Replace']);
+      else if (isOpen(stored.ticket)) {
+        actions.push([
+          'delete',
+          { partitionKey: ticketPartition(tenantId, number), rowKey: openRowKey(number) },
+        ]);
+      }
       if (idemKey) {
         actions.push([
           'create',
@@ -490,6 +564,49 @@ export class TicketRepository {
         ['update', row, 'Merge'],
         ...jobs.map((k) => jobAction(tenantId, number, k, now)),
       ]);
+    });
+  }
+
+  /**
+   * Every open ticket of the tenant, oldest first: one small query per ticket partition from the
+   * oldest one that still holds an open ticket up to the newest (the low-water mark moves on).
+   */
+  async openTickets(tenantId: string): Promise<OpenTicket[]> {
+    return guard(async () => {
+      const tk = keyPart(tenantId);
+      let head = 0;
+      let low = 0;
+      try {
+        const h = await this.tables.tenants.getEntity<{ bucket?: number; lowOpen?: number }>(
+          tk,
+          'head',
+        );
+        head = Number(h.bucket ?? 0);
+        low = Math.min(head, Number(h.lowOpen ?? 0));
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+      const cached = this.heads.get(tenantId);
+      if (cached) head = Math.max(head, cached.bucket);
+      const buckets = Array.from({ length: head - low + 2 }, (_, i) => low + i);
+      const perBucket = await Promise.all(
+        buckets.map((b) =>
+          this.query(
+            odata`PartitionKey eq ${bucketPartition(tenantId, b)} and RowKey ge 'q|' and RowKey lt 'q}'`,
+          ),
+        ),
+      );
+      const firstWithOpen = perBucket.findIndex((rows) => rows.length > 0);
+      const newLow = firstWithOpen < 0 ? head : buckets[firstWithOpen];
+      if (newLow > low) {
+        await this.tables.tenants
+          .upsertEntity({ partitionKey: tk, rowKey: 'head', lowOpen: newLow }, 'Merge')
+          .catch(() => undefined);
+      }
+      return perBucket
+        .flat()
+        .map(rowToOpen)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number);
     });
   }
 

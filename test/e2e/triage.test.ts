@@ -253,6 +253,39 @@ describe('resources follow priority', () => {
   });
 });
 
+describe('my queue', () => {
+  it('lists the agent’s open tickets and the unassigned ones, oldest first, with due times', async () => {
+    await martaInChannel.say('my queue');
+    const card = cardOf(martaInChannel.received().at(-1)!.activity)!;
+    const text = cardText(card);
+    expect(text).toContain('My queue');
+    const repo = new TicketRepository(h.bot.tables);
+    const open = await repo.openTickets(TENANT_ID);
+    const mine = open.filter((o) => o.owner?.name === 'Marta Agent');
+    const unassigned = open.filter((o) => !o.owner);
+    expect(text).toContain(`Assigned to me (${mine.length})`);
+    expect(text).toContain(`Unassigned (${unassigned.length})`);
+    expect(unassigned.length).toBeGreaterThan(1);
+    // oldest first: the first unassigned ticket shown is the oldest one
+    const shown = text.match(/SUP-\d{6}/g)!;
+    const firstUnassigned = shown.find((id) => unassigned.some((u) => u.trackingId === id));
+    expect(firstUnassigned).toBe(unassigned[0].trackingId);
+    expect(text).toMatch(/First response due: Wed 25 Nov/);
+    await alicia.say('mi cola'); // Alicia's Teams is in Spanish
+    const hers = cardText(cardOf(alicia.received().at(-1)!.activity)!);
+    expect(hers).toContain('Mi cola');
+    expect(hers).toContain('Asignados a mí (0)');
+  });
+
+  it('is only for agents', async () => {
+    const otto = new ChannelMember(h.teams, outsider, triage);
+    await otto.say('my queue');
+    expect(otto.received().at(-1)?.activity.text).toBe(
+      'Only agents of the support team can do that.',
+    );
+  });
+});
+
 describe('the outbox', () => {
   it('delivers the triage card once even when Teams answers 429 and then 500', async () => {
     h.teams.inject({

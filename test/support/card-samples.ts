@@ -8,6 +8,8 @@ import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
 import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
 import { triageCard } from '../../src/teams/cards/triage.card';
+import { queueCard } from '../../src/teams/cards/queue.card';
+import { OpenTicket } from '../../src/storage/ticket.repository';
 
 /**
  * Realistic data for every card template, used by the card tests (size, both languages) and
@@ -67,6 +69,13 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       Array.from({ length: 15 }, (_, i) => sampleTicket(i + 1)),
       Array.from({ length: 5 }, (_, i) => sampleTicket(i + 100, { status: 'closed' })),
     ),
+  'queue.json': (l) =>
+    queueCard(
+      l,
+      Array.from({ length: 200 }, (_, i) => open(i + 1, { responded: i % 2 === 0 })),
+      Array.from({ length: 200 }, (_, i) => open(i + 300)),
+      policy,
+    ),
   'triage.json': (l) =>
     triageCard(
       l,
@@ -82,6 +91,23 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       Array.from({ length: 10 }, (_, i) => ({ number: i + 1, trackingId: `SUP-00000${i}` })),
     ),
 };
+
+function open(n: number, over: Partial<OpenTicket> = {}): OpenTicket {
+  const tk = sampleTicket(n);
+  return {
+    number: n,
+    trackingId: tk.trackingId,
+    title: tk.title,
+    priority: tk.priority,
+    status: tk.status,
+    tier: 1,
+    createdAt: tk.createdAt,
+    firstResponseDueAt: tk.firstResponseDueAt,
+    resolutionDueAt: tk.resolutionDueAt,
+    responded: false,
+    ...over,
+  };
+}
 
 const manyAgents = Array.from({ length: 80 }, (_, i) => ({
   id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
@@ -123,6 +149,22 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         }),
       ],
       [sampleTicket(97, { title: 'Outlook not syncing', priority: 'media', status: 'closed' })],
+    ),
+  'queue.json': (l) =>
+    queueCard(
+      l,
+      [
+        open(118, {
+          title: 'Teams crashes when sharing the screen',
+          priority: 'media',
+          responded: true,
+        }),
+      ],
+      [
+        open(121, { title: 'Shared drive S: is not mapped', priority: 'alta' }),
+        open(123, { title: 'VPN drops every 10 minutes', priority: 'media' }),
+      ],
+      policy,
     ),
   'triage.json': (l) =>
     triageCard(

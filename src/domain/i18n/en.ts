@@ -122,9 +122,18 @@ export const en = {
   'channel.noTriage':
     'No triage channel is set up yet: say "setup triage" in the support team’s channel.',
   'channel.help':
-    'Commands here: "setup triage", "on call @name …", "status SUP-000123". ' +
-    'In Spanish: "configurar triage", "de guardia @nombre …", "estado SUP-000123".',
+    'Commands here: "setup triage", "on call @name …", "my queue", "status SUP-000123". ' +
+    'In Spanish: "configurar triage", "de guardia @nombre …", "mi cola", "estado SUP-000123".',
   'channel.notFound': 'There is no ticket {trackingId}.',
+  'queue.title': 'My queue',
+  'queue.mine': 'Assigned to me ({count})',
+  'queue.unassigned': 'Unassigned ({count})',
+  'queue.none': 'Nothing here.',
+  'queue.more': '{count} more not shown: the oldest come first.',
+  'triage.autoAssigned':
+    'Assigned automatically to {name}, the agent with the fewest open tickets.',
+  'outbox.deadNotice':
+    'I could not deliver a message about {trackingId} to Teams ({status}): the bot may have been removed or the channel deleted. The message is kept; check the setup.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -129,7 +129,15 @@ export const es: Record<StringKey, string> = {
   'channel.noTriage':
     'Aún no hay canal de triage: escribe "configurar triage" en el canal del equipo de soporte.',
   'channel.help':
-    'Comandos aquí: "configurar triage", "de guardia @nombre …", "estado SUP-000123". ' +
-    'En inglés: "setup triage", "on call @name …", "status SUP-000123".',
+    'Comandos aquí: "configurar triage", "de guardia @nombre …", "mi cola", "estado SUP-000123". ' +
+    'En inglés: "setup triage", "on call @name …", "my queue", "status SUP-000123".',
   'channel.notFound': 'No existe el ticket {trackingId}.',
+  'queue.title': 'Mi cola',
+  'queue.mine': 'Asignados a mí ({count})',
+  'queue.unassigned': 'Sin asignar ({count})',
+  'queue.none': 'Nada por aquí.',
+  'queue.more': '{count} más sin mostrar: primero van los más antiguos.',
+  'triage.autoAssigned': 'Asignado automáticamente a {name}, el agente con menos tickets abiertos.',
+  'outbox.deadNotice':
+    'No pude entregar un mensaje sobre {trackingId} a Teams ({status}): quizá quitaron el bot o borraron el canal. El mensaje se conserva; revisa la configuración.',
 };

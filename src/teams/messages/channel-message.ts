@@ -9,6 +9,7 @@ import { TenantRepository } from '../../storage/tenant.repository';
 import { TicketRepository } from '../../storage/ticket.repository';
 import { AgentDirectory } from '../agents';
 import { asAttachment } from '../cards/render';
+import { queueCard } from '../cards/queue.card';
 import { triageCard } from '../cards/triage.card';
 import { clientLocale, personOf, tenantOf } from '../turn';
 import { SlaPolicy } from '../../domain/sla/policy';
@@ -31,12 +32,14 @@ export type ChannelCommand =
   | { kind: 'setupTriage' }
   | { kind: 'onCall' }
   | { kind: 'status'; number?: number }
+  | { kind: 'myQueue' }
   | { kind: 'help' };
 
 export function parseChannelCommand(text: string, trackingPrefix: string): ChannelCommand {
   const cmd = normalizeCommand(text.replace(/<at>[^<]*<\/at>/g, ' '));
   if (cmd === 'setup triage' || cmd === 'configurar triage') return { kind: 'setupTriage' };
   if (/^(on call|de guardia)\b/.test(cmd)) return { kind: 'onCall' };
+  if (cmd === 'my queue' || cmd === 'mi cola') return { kind: 'myQueue' };
   const status = /^(status|estado)(?: (.*))?$/.exec(cmd);
   if (status) return { kind: 'status', number: parseTrackingId(trackingPrefix, status[2] ?? '') };
   return { kind: 'help' };
@@ -140,6 +143,24 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         const agents = await deps.agents.members(ctx, settings.triage.teamId);
         await ctx.sendActivity({
           attachments: [asAttachment(triageCard(locale, stored.ticket, deps.policy, { agents }))],
+        });
+        return;
+      }
+      case 'myQueue': {
+        const settings = await deps.tenants.settings(tenantId);
+        if (!settings.triage) {
+          await ctx.sendActivity(t(locale, 'channel.noTriage'));
+          return;
+        }
+        if (!(await deps.agents.isAgent(ctx, settings.triage.teamId, who.id))) {
+          await ctx.sendActivity(t(locale, 'channel.notAgent'));
+          return;
+        }
+        const open = await deps.tickets.openTickets(tenantId);
+        const mine = open.filter((o) => o.owner?.id === who.id);
+        const unassigned = open.filter((o) => !o.owner);
+        await ctx.sendActivity({
+          attachments: [asAttachment(queueCard(locale, mine, unassigned, deps.policy))],
         });
         return;
       }

@@ -35,6 +35,9 @@ export class TeamsNotifier {
       agents: AgentDirectory;
       policy: SlaPolicy;
       log: Logger;
+      /** give each new ticket to the least-loaded agent of tier 1 (spec 2.4; off by default) */
+      autoAssign?: (tenantId: string, number: number, agents: Person[]) => Promise<void>;
+      supportAdmins?: string[];
     },
   ) {}
 
@@ -79,8 +82,9 @@ export class TeamsNotifier {
     const settings = await this.channel(ticket);
     const triage = settings.triage!;
     const locale = triage.locale ?? 'en';
+    const agents = await this.agentsOf(triage, ticket.tenantId);
     const card = triageCard(locale, ticket, this.deps.policy, {
-      agents: await this.agentsOf(triage, ticket.tenantId),
+      agents,
       descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
     });
     let conversationId = '';
@@ -110,6 +114,33 @@ export class TeamsNotifier {
       mention ? ['triage.mention'] : [],
     );
     this.deps.log.info({ ticket: ticket.trackingId }, 'triage card posted');
+    if (this.deps.autoAssign && !ticket.owner && agents.length > 0) {
+      await this.deps.autoAssign(ticket.tenantId, ticket.number, agents);
+    }
+  }
+
+  /** Tells the support admins, in their 1:1 chats, that a message could not be delivered. */
+  async reportDead(job: OutboxJob, status: number | undefined): Promise<void> {
+    const stored = await this.deps.tickets.get(job.tenantId, job.number);
+    const trackingId = stored?.ticket.trackingId ?? String(job.number);
+    for (const adminId of this.deps.supportAdmins ?? []) {
+      const ctx = await this.deps.users.loadContext(job.tenantId, adminId);
+      const conv = ctx.profile?.conversation;
+      if (!conv) continue;
+      const text = t(ctx.profile?.language ?? 'en', 'outbox.deadNotice', {
+        trackingId,
+        status: status ? `HTTP ${status}` : 'error',
+      });
+      const ref = {
+        ...this.reference(conv.serviceUrl, conv.conversationId, job.tenantId, false),
+        user: { id: conv.userId, name: conv.userName ?? '' },
+      } as ConversationReference;
+      await this.deps.adapter
+        .continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+          await turn.sendActivity(text);
+        })
+        .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'admin notice failed'));
+    }
   }
 
   private reference(
