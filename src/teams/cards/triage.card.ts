@@ -38,7 +38,7 @@ export function triageCard(
     },
     { label: t(locale, 'ticket.category'), value: t(locale, `category.${ticket.category}`) },
     { label: t(locale, 'ticket.impact'), value: t(locale, `level.${ticket.impact}`) },
-    { label: t(locale, 'ticket.severity'), value: t(locale, `level.${ticket.severity}`) },
+    { label: t(locale, 'ticket.severity'), value: t(locale, `sevlevel.${ticket.severity}`) },
     { label: t(locale, 'ticket.priority'), value: priority },
     { label: t(locale, 'ticket.status'), value: t(locale, `status.${ticket.status}`) },
     {
