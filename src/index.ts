@@ -162,19 +162,23 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
 
   dispatcher.start();
   let storageReady = false;
-  const ready = (async () => {
-    for (let attempt = 0; ; attempt++) {
+  let stopping = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  // Until storage answers, /healthz says 503 and the tables are created as soon as it does.
+  void (async () => {
+    for (let attempt = 0; !stopping; attempt++) {
       try {
         await ensureTables(tables);
         storageReady = true;
         return;
       } catch (e) {
         if (attempt % 10 === 0) log.warn({ err: (e as Error).message }, 'storage not ready yet');
-        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * (attempt + 1))));
+        await new Promise<void>((r) => {
+          retryTimer = setTimeout(r, Math.min(2000, 100 * (attempt + 1)));
+        });
       }
     }
   })();
-  void ready;
 
   const server = createServer({
     adapter,
@@ -203,6 +207,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     dispatcher,
     stop: async () => {
+      stopping = true;
+      if (retryTimer) clearTimeout(retryTimer);
       await dispatcher.stop();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();

@@ -110,6 +110,32 @@ describe('a new ticket in the triage channel', () => {
     expect(
       h.teams.messages.filter((m) => JSON.stringify(m.activity).includes(`${id} ·`)),
     ).toHaveLength(1);
+    // a universal-action card: Teams refreshes it for the agents when they view it
+    expect(card.refresh).toMatchObject({
+      action: {
+        type: 'Action.Execute',
+        verb: 'triage.refresh',
+        data: { number: Number(id.slice(4)) },
+      },
+      userIds: [admin.id, luis.id, marta.id],
+    });
+  });
+
+  it('answers a refresh with the current state', async () => {
+    const ana = h.teams.user('Ana Refresh', 'en-US');
+    await ana.say('Webcam is not detected');
+    const id = idIn(cardText(ana.lastCard().card));
+    const thread = await waitFor(() => {
+      try {
+        return alicia.cardOf(id);
+      } catch {
+        return undefined;
+      }
+    }, 'triage card');
+    await luisInChannel.click(thread, 'Asignarme');
+    const stale = cardOf(thread.history[0])!;
+    const refreshed = await martaInChannel.invoke(thread, stale.refresh.action);
+    expect(cardText(refreshed.card!)).toContain('Owner: Luis Agent');
   });
 });
 
@@ -164,6 +190,7 @@ describe('acting on a ticket from its card', () => {
     expect(cardText(res.card!)).toContain(
       'Only agents of the support team can change tickets. Nothing was changed.',
     );
+    expect(res.card!.refresh).toBeUndefined(); // the refusal is shown to Otto alone
     // a replayed card with a forged assignee is refused too
     const forged = await otto.invoke(
       thread,

@@ -12,7 +12,7 @@ import { OutboxKind } from '../../storage/outbox.repository';
 import { TenantRepository } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
 import { AdaptiveCardJson } from '../cards/render';
-import { triageCard } from '../cards/triage.card';
+import { forClickerOnly, triageCard } from '../cards/triage.card';
 import { clientLocale, personOf, tenantOf } from '../turn';
 
 export interface TriageActionDeps {
@@ -33,7 +33,12 @@ const Classify = Base.extend({
   category: z.enum(CATEGORIES).optional(),
 });
 
-export const TRIAGE_VERBS = ['triage.assignMe', 'triage.assign', 'triage.classify'] as const;
+export const TRIAGE_VERBS = [
+  'triage.assignMe',
+  'triage.assign',
+  'triage.classify',
+  'triage.refresh',
+] as const;
 
 export async function runTriageAction(
   verb: (typeof TRIAGE_VERBS)[number],
@@ -52,6 +57,13 @@ export async function runTriageAction(
     const agents = await deps.agents.members(ctx, settings.triage.teamId);
     const isAgent = agents.some((a) => a.id === actor.id);
 
+    if (verb === 'triage.refresh') {
+      // Universal actions: Teams asks for the current card when an agent views it.
+      const ticket = await deps.triage.current(tenantId, base.data.number);
+      const card = triageCard(locale, ticket, deps.policy, { agents });
+      return isAgent ? card : forClickerOnly(card);
+    }
+
     let action: TriageAction;
     if (verb === 'triage.assignMe') action = { kind: 'assignMe' };
     else if (verb === 'triage.assign') {
@@ -66,24 +78,28 @@ export async function runTriageAction(
     }
 
     const outcome = await deps.triage.act(tenantId, base.data.number, actor, isAgent, action);
-    const people = agents.map((a) => ({ id: a.id, name: a.name }));
+    const people = agents;
     const priority = t(locale, `priority.${outcome.ticket.priority}`);
     switch (outcome.kind) {
       case 'refused':
         deps.log.info({ activityId: ctx.activity.id, verb }, 'triage action refused: not an agent');
-        return triageCard(locale, outcome.ticket, deps.policy, {
-          note: t(locale, 'triage.noteRefused'),
-          noteColor: 'Attention',
-        });
+        return forClickerOnly(
+          triageCard(locale, outcome.ticket, deps.policy, {
+            note: t(locale, 'triage.noteRefused'),
+            noteColor: 'Attention',
+          }),
+        );
       case 'conflict':
-        return triageCard(locale, outcome.ticket, deps.policy, {
-          agents: people,
-          note:
-            action.kind === 'assignMe' && outcome.ticket.owner
-              ? t(locale, 'triage.noteTaken', { name: outcome.ticket.owner.name })
-              : t(locale, 'triage.noteConflict'),
-          noteColor: 'Warning',
-        });
+        return forClickerOnly(
+          triageCard(locale, outcome.ticket, deps.policy, {
+            agents: people,
+            note:
+              action.kind === 'assignMe' && outcome.ticket.owner
+                ? t(locale, 'triage.noteTaken', { name: outcome.ticket.owner.name })
+                : t(locale, 'triage.noteConflict'),
+            noteColor: 'Warning',
+          }),
+        );
       case 'changed':
         deps.kick(tenantId, outcome.ticket.number, ['triage.update', 'requester.update']);
         return triageCard(locale, outcome.ticket, deps.policy, {

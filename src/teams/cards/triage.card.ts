@@ -9,14 +9,26 @@ import { AdaptiveCardJson, PRIORITY_COLOR, escapeMarkdown, expand, shorten } fro
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
 /** Agents offered in "Assign to…": Teams shows long lists poorly, and the card must stay small. */
 export const MAX_ASSIGNEES = 50;
+/** Teams refreshes a universal-action card automatically for at most 60 listed users. */
+export const MAX_REFRESH_USERS = 60;
 
 export interface TriageCardOptions {
-  /** agents of the tier, for "Assign to…" */
-  agents?: Person[];
+  /** agents of the tier, for "Assign to…"; with `userId`, their cards refresh automatically */
+  agents?: (Person & { userId?: string })[];
   note?: string;
   noteColor?: 'Default' | 'Attention' | 'Good' | 'Warning';
   /** full length of the description when only its head is loaded */
   descriptionLength?: number;
+}
+
+/**
+ * The same card without its `refresh`: an answer meant for the clicker alone (a refusal, a
+ * conflict note). teams-ai replaces the card for everyone when the answer has a refresh.
+ */
+export function forClickerOnly(card: AdaptiveCardJson): AdaptiveCardJson {
+  const copy = { ...card };
+  delete copy.refresh;
+  return copy;
 }
 
 /** The agents' card of a ticket in the triage channel: everything needed to triage it. */
@@ -68,6 +80,10 @@ export function triageCard(
     severity: ticket.severity,
     category: ticket.category,
     agents: (opts.agents ?? []).slice(0, MAX_ASSIGNEES).map((a) => ({ id: a.id, name: a.name })),
+    refreshUserIds: (opts.agents ?? [])
+      .map((a) => a.userId)
+      .filter((id): id is string => !!id)
+      .slice(0, MAX_REFRESH_USERS),
     impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
     severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
     categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),

@@ -8,7 +8,7 @@ import { Logger } from '../../logger';
 import { OutboxJob } from '../../storage/outbox.repository';
 import { ChannelRef, TenantRepository } from '../../storage/tenant.repository';
 import { Person } from '../../domain/tickets/ticket';
-import { AgentDirectory } from '../agents';
+import { Agent, AgentDirectory } from '../agents';
 import { TicketRepository } from '../../storage/ticket.repository';
 import { UserRepository } from '../../storage/user.repository';
 import { asAttachment } from '../cards/render';
@@ -64,15 +64,12 @@ export class TeamsNotifier {
   }
 
   /** The triage team's agents, for "Assign to…"; a failed look-up only hides that button. */
-  private async agentsOf(triage: ChannelRef, tenantId: string): Promise<Person[]> {
-    let agents: Person[] = [];
+  private async agentsOf(triage: ChannelRef, tenantId: string): Promise<Agent[]> {
+    let agents: Agent[] = [];
     const ref = this.reference(triage.serviceUrl, triage.channelId, tenantId, true);
     await this.deps.adapter
       .continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
-        agents = (await this.deps.agents.members(ctx, triage.teamId)).map((a) => ({
-          id: a.id,
-          name: a.name,
-        }));
+        agents = await this.deps.agents.members(ctx, triage.teamId);
       })
       .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'roster look-up failed'));
     return agents;
