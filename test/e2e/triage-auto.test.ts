@@ -1,5 +1,5 @@
 import { TicketRepository } from '../../src/storage/ticket.repository';
-import { Harness, setClock, startHarness } from '../support/bot-harness';
+import { Harness, setClock, startHarness, waitFor } from '../support/bot-harness';
 import {
   ChannelMember,
   TENANT_ID,
@@ -12,22 +12,6 @@ import {
 const admin = accountFor('Ada Admin', 'en-US');
 const busy = accountFor('Bruno Busy', 'en-US');
 const free = accountFor('Fabi Free', 'en-US');
-
-async function waitFor<T>(
-  h: Harness,
-  probe: () => T | undefined,
-  what: string,
-  ms = 8000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    await h.bot.dispatcher.idle();
-    const got = probe();
-    if (got !== undefined) return got;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('optional auto-assignment', () => {
   let h: Harness;

@@ -1,5 +1,5 @@
 import { TicketRepository } from '../../src/storage/ticket.repository';
-import { Harness, setClock, startHarness } from '../support/bot-harness';
+import { Harness, setClock, startHarness, waitFor as waitUntil } from '../support/bot-harness';
 import {
   ChannelMember,
   TENANT_ID,
@@ -28,15 +28,20 @@ async function settle(): Promise<void> {
   await h.bot.dispatcher.idle();
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    await settle();
-    const got = probe();
-    if (got !== undefined) return got;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The triage thread of a ticket, once the outbox has posted it. */
+function threadOf(id: string, what = `the triage card of ${id}`, ms?: number) {
+  return waitUntil(
+    h,
+    () => {
+      try {
+        return alicia.cardOf(id);
+      } catch {
+        return undefined;
+      }
+    },
+    what,
+    ms,
+  );
 }
 
 beforeAll(async () => {
@@ -69,13 +74,7 @@ describe('triage channel setup', () => {
     expect(alicia.received().at(-1)?.activity.text).toBe(
       'Listo: este canal es ahora el canal de triage. Los tickets nuevos aparecerán aquí como tarjetas.',
     );
-    const posted = await waitFor(() => {
-      try {
-        return alicia.cardOf(id);
-      } catch {
-        return undefined;
-      }
-    }, 'the held ticket to be posted');
+    const posted = await threadOf(id, 'the held ticket to be posted');
     expect(cardText(cardOf(posted.activity)!)).toContain(
       'The projector in room B does not turn on',
     );
@@ -87,13 +86,7 @@ describe('a new ticket in the triage channel', () => {
     const ana = h.teams.user('Ana Requester', 'en-US');
     await ana.say('Outlook does not sync my mailbox since this morning');
     const id = idIn(cardText(ana.lastCard().card));
-    const thread = await waitFor(() => {
-      try {
-        return alicia.cardOf(id);
-      } catch {
-        return undefined;
-      }
-    }, 'triage card');
+    const thread = await threadOf(id, 'triage card');
     const card = cardOf(thread.activity)!;
     const text = cardText(card);
     // the channel was set up by a Spanish speaker: the team's cards are in Spanish
@@ -125,13 +118,7 @@ describe('a new ticket in the triage channel', () => {
     const ana = h.teams.user('Ana Refresh', 'en-US');
     await ana.say('Webcam is not detected');
     const id = idIn(cardText(ana.lastCard().card));
-    const thread = await waitFor(() => {
-      try {
-        return alicia.cardOf(id);
-      } catch {
-        return undefined;
-      }
-    }, 'triage card');
+    const thread = await threadOf(id, 'triage card');
     await luisInChannel.click(thread, 'Asignarme');
     const stale = cardOf(thread.history[0])!;
     const refreshed = await martaInChannel.invoke(thread, stale.refresh.action);
@@ -144,13 +131,7 @@ describe('acting on a ticket from its card', () => {
     const requester = h.teams.user(`Req ${Math.random().toString(36).slice(2, 6)}`, locale);
     await requester.say(text);
     const id = idIn(cardText(requester.lastCard().card));
-    const thread = await waitFor(() => {
-      try {
-        return alicia.cardOf(id);
-      } catch {
-        return undefined;
-      }
-    }, `triage card of ${id}`);
+    const thread = await threadOf(id, `triage card of ${id}`);
     return { requester, id, thread };
   }
 
@@ -260,7 +241,8 @@ describe('resources follow priority', () => {
       severity: 'high',
     });
     const id = idIn(cardText(ack.card!));
-    const mention = await waitFor(
+    const mention = await waitUntil(
+      h,
       () =>
         h.teams.messages.find(
           (m) =>
@@ -328,17 +310,7 @@ describe('the outbox', () => {
     const req = h.teams.user('Rita Retry', 'en-US');
     await req.say('My second monitor flickers');
     const id = idIn(cardText(req.lastCard().card));
-    const posted = await waitFor(
-      () => {
-        try {
-          return alicia.cardOf(id);
-        } catch {
-          return undefined;
-        }
-      },
-      'the triage card after retries',
-      20_000,
-    );
+    const posted = await threadOf(id, 'the triage card after retries', 20_000);
     expect(posted).toBeDefined();
     await new Promise((r) => setTimeout(r, 300));
     await settle();

@@ -117,3 +117,23 @@ export async function setClock(url: string, body: { now: string } | { advanceMin
   if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
   return (await res.json()) as { now: string };
 }
+
+/**
+ * Waits until `probe` returns something, letting the bot's outbox finish what it is sending
+ * between tries (proactive messages are sent after the turn that caused them).
+ */
+export async function waitFor<T>(
+  h: Harness,
+  probe: () => T | undefined,
+  what: string,
+  ms = 8000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    await h.bot.dispatcher.idle();
+    const got = probe();
+    if (got !== undefined) return got;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

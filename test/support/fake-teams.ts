@@ -297,34 +297,53 @@ export class ChatUser {
     target: SentMessage,
     action: { verb?: string; data?: unknown; id?: string },
     inputs: Record<string, unknown> = {},
-  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
-    const data =
-      typeof action.data === 'object' && action.data !== null
-        ? { ...(action.data as object), ...inputs }
-        : action.data;
-    const res = await this.teams.post({
-      ...this.base(),
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: this.teams.nextActivityId(),
-      replyToId: target.id,
-      value: {
-        action: { type: 'Action.Execute', id: action.id ?? randomUUID(), verb: action.verb, data },
-        trigger: 'manual',
-      },
-    });
-    const value = res.body?.value;
-    if (res.body?.type === 'application/vnd.microsoft.card.adaptive' && value) {
+  ): Promise<InvokeResult> {
+    const res = await sendCardAction(this.teams, this.base(), target, action, inputs);
+    if (res.card) {
+      // In a 1:1 chat the answer replaces the card the person clicked.
       const replaced = {
         ...target.activity,
-        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: value }],
+        attachments: [
+          { contentType: 'application/vnd.microsoft.card.adaptive', content: res.card },
+        ],
       };
       target.activity = replaced;
       target.history.push(replaced);
-      return { ...res, card: value };
     }
-    return { ...res, text: typeof value === 'string' ? value : undefined };
+    return res;
   }
+}
+
+export type InvokeResult = { status: number; body: any; card?: Record<string, any>; text?: string };
+
+/** Sends the `adaptiveCard/action` invoke Teams sends when a person clicks an Action.Execute. */
+async function sendCardAction(
+  teams: FakeTeams,
+  base: Record<string, any>,
+  target: SentMessage,
+  action: { verb?: string; data?: unknown; id?: string },
+  inputs: Record<string, unknown>,
+): Promise<InvokeResult> {
+  const data =
+    typeof action.data === 'object' && action.data !== null
+      ? { ...(action.data as object), ...inputs }
+      : action.data;
+  const res = await teams.post({
+    ...base,
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    id: teams.nextActivityId(),
+    replyToId: target.id,
+    value: {
+      action: { type: 'Action.Execute', id: action.id ?? randomUUID(), verb: action.verb, data },
+      trigger: 'manual',
+    },
+  });
+  const value = res.body?.value;
+  if (res.body?.type === 'application/vnd.microsoft.card.adaptive' && value) {
+    return { ...res, card: value };
+  }
+  return { ...res, text: typeof value === 'string' ? value : undefined };
 }
 
 export function cardOf(activity: Record<string, any>): Record<string, any> | undefined {
@@ -486,27 +505,8 @@ export class ChannelMember {
     message: SentMessage,
     action: { verb?: string; data?: unknown },
     inputs: Record<string, unknown> = {},
-  ): Promise<{ status: number; body: any; card?: Record<string, any>; text?: string }> {
-    const data =
-      typeof action.data === 'object' && action.data !== null
-        ? { ...(action.data as object), ...inputs }
-        : action.data;
-    const res = await this.teams.post({
-      ...this.base(message.conversationId),
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: this.teams.nextActivityId(),
-      replyToId: message.id,
-      value: {
-        action: { type: 'Action.Execute', id: randomUUID(), verb: action.verb, data },
-        trigger: 'manual',
-      },
-    });
-    const value = res.body?.value;
-    if (res.body?.type === 'application/vnd.microsoft.card.adaptive' && value) {
-      return { ...res, card: value };
-    }
-    return { ...res, text: typeof value === 'string' ? value : undefined };
+  ): Promise<InvokeResult> {
+    return sendCardAction(this.teams, this.base(message.conversationId), message, action, inputs);
   }
 }
 

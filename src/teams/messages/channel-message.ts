@@ -63,6 +63,29 @@ function channelOf(activity: Partial<Activity>) {
     : undefined;
 }
 
+/**
+ * The triage team's id when the speaker is one of its agents; otherwise says why not (no triage
+ * channel yet, or not an agent) and returns undefined.
+ */
+async function agentTeam(
+  ctx: TurnContext,
+  deps: ChannelDeps,
+  tenantId: string,
+  who: Person,
+  locale: Locale,
+): Promise<string | undefined> {
+  const settings = await deps.tenants.settings(tenantId);
+  if (!settings.triage) {
+    await ctx.sendActivity(t(locale, 'channel.noTriage'));
+    return undefined;
+  }
+  if (!(await deps.agents.isAgent(ctx, settings.triage.teamId, who.id))) {
+    await ctx.sendActivity(t(locale, 'channel.notAgent'));
+    return undefined;
+  }
+  return settings.triage.teamId;
+}
+
 export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps): Promise<void> {
   const locale: Locale = clientLocale(ctx);
   const tenantId = tenantOf(ctx.activity);
@@ -121,15 +144,8 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         return;
       }
       case 'status': {
-        const settings = await deps.tenants.settings(tenantId);
-        if (!settings.triage) {
-          await ctx.sendActivity(t(locale, 'channel.noTriage'));
-          return;
-        }
-        if (!(await deps.agents.isAgent(ctx, settings.triage.teamId, who.id))) {
-          await ctx.sendActivity(t(locale, 'channel.notAgent'));
-          return;
-        }
+        const teamId = await agentTeam(ctx, deps, tenantId, who, locale);
+        if (!teamId) return;
         if (command.number === undefined) {
           await ctx.sendActivity(t(locale, 'status.usage'));
           return;
@@ -140,22 +156,14 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
           await ctx.sendActivity(t(locale, 'channel.notFound', { trackingId }));
           return;
         }
-        const agents = await deps.agents.members(ctx, settings.triage.teamId);
+        const agents = await deps.agents.members(ctx, teamId);
         await ctx.sendActivity({
           attachments: [asAttachment(triageCard(locale, stored.ticket, deps.policy, { agents }))],
         });
         return;
       }
       case 'myQueue': {
-        const settings = await deps.tenants.settings(tenantId);
-        if (!settings.triage) {
-          await ctx.sendActivity(t(locale, 'channel.noTriage'));
-          return;
-        }
-        if (!(await deps.agents.isAgent(ctx, settings.triage.teamId, who.id))) {
-          await ctx.sendActivity(t(locale, 'channel.notAgent'));
-          return;
-        }
+        if (!(await agentTeam(ctx, deps, tenantId, who, locale))) return;
         const open = await deps.tickets.openTickets(tenantId);
         const mine = open.filter((o) => o.owner?.id === who.id);
         const unassigned = open.filter((o) => !o.owner);
