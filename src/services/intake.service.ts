@@ -149,10 +149,7 @@ export class IntakeService {
   ): Promise<{ ticket: Ticket; descriptionLength: number } | undefined> {
     const stored = await this.deps.tickets.get(tenantId, number);
     if (!stored || stored.ticket.requester.id !== userId) return undefined;
-    const descriptionLength =
-      (await this.deps.tickets.descriptionLength(tenantId, number)) ??
-      stored.ticket.description.length;
-    return { ticket: stored.ticket, descriptionLength };
+    return { ticket: stored.ticket, descriptionLength: stored.descriptionLength };
   }
 
   /** Keeps a message for the one-click choice, and claims the reply owed for its activity. */

@@ -24,6 +24,8 @@ export const HEAD_CHARS = 4_000;
 export interface StoredTicket {
   ticket: Ticket;
   etag: string;
+  /** the full description's length, also when `ticket.description` holds only its head */
+  descriptionLength: number;
 }
 
 export function bucketOf(number: number): number {
@@ -351,7 +353,10 @@ export class TicketRepository {
           if (!counterEtag) this.heads.delete(tenantId);
           if (bucket !== head.bucket) await this.advanceHead(tenantId, bucket);
           const etag = res.subResponses[2]?.etag ?? (await this.get(tenantId, number))?.etag ?? '';
-          return { stored: { ticket, etag }, created: true };
+          return {
+            stored: { ticket, etag, descriptionLength: ticket.description.length },
+            created: true,
+          };
         } catch (e) {
           const status = statusOf(e);
           if (status === 409 || status === 412 || status === 404) {
@@ -427,7 +432,11 @@ export class TicketRepository {
           ticketPartition(tenantId, number),
           ticketRowKey(number),
         );
-        return { ticket: rowToTicket(row), etag: row.etag };
+        return {
+          ticket: rowToTicket(row),
+          etag: row.etag,
+          descriptionLength: descriptionLengthOf(row),
+        };
       } catch (e) {
         if (statusOf(e) === 404) return undefined;
         throw e;
@@ -456,27 +465,15 @@ export class TicketRepository {
         .filter((r) => (r.rowKey ?? '').startsWith(`${from}|e|`))
         .map(rowToEvent)
         .sort((a, b) => a.seq - b.seq);
-      return { stored: { ticket: rowToTicket(main, chunks), etag: main.etag }, events };
+      return {
+        stored: {
+          ticket: rowToTicket(main, chunks),
+          etag: main.etag,
+          descriptionLength: descriptionLengthOf(main),
+        },
+        events,
+      };
     });
-  }
-
-  /** The full length of a ticket's description (the row keeps only the head). */
-  async descriptionLength(tenantId: string, number: number): Promise<number | undefined> {
-    const stored = await guard(() =>
-      this.tables.tickets
-        .getEntity<Record<string, unknown>>(
-          ticketPartition(tenantId, number),
-          ticketRowKey(number),
-          {
-            queryOptions: { select: ['descriptionLength'] },
-          },
-        )
-        .catch((e) => {
-          if (statusOf(e) === 404) return undefined;
-          throw e;
-        }),
-    );
-    return stored ? descriptionLengthOf(stored) : undefined;
   }
 
   /**
@@ -517,7 +514,11 @@ export class TicketRepository {
       if (jobs.length > 0) await this.outbox.touch(tenantId, number, event.at);
       try {
         const res = await this.tables.tickets.submitTransaction(actions);
-        return { ticket: next, etag: res.subResponses[0]?.etag ?? '' };
+        return {
+          ticket: next,
+          etag: res.subResponses[0]?.etag ?? '',
+          descriptionLength: stored.descriptionLength,
+        };
       } catch (e) {
         const status = statusOf(e);
         if (status === 412) throw new ConcurrencyError(next.trackingId);

@@ -45,15 +45,16 @@ export class TeamsNotifier {
     const stored = await this.deps.tickets.get(job.tenantId, job.number);
     if (!stored) return; // nothing to show
     const ticket = stored.ticket;
+    const length = stored.descriptionLength;
     switch (job.kind) {
       case 'triage.post':
-        return ticket.triage ? this.updateTriage(ticket) : this.postTriage(ticket);
+        return ticket.triage ? this.updateTriage(ticket, length) : this.postTriage(ticket, length);
       case 'triage.update':
-        return ticket.triage ? this.updateTriage(ticket) : undefined;
+        return ticket.triage ? this.updateTriage(ticket, length) : undefined;
       case 'triage.mention':
         return this.mentionOnCall(ticket);
       case 'requester.update':
-        return this.updateRequester(ticket);
+        return this.updateRequester(ticket, length);
     }
   }
 
@@ -75,14 +76,14 @@ export class TeamsNotifier {
     return agents;
   }
 
-  private async postTriage(ticket: Ticket): Promise<void> {
+  private async postTriage(ticket: Ticket, descriptionLength: number): Promise<void> {
     const settings = await this.channel(ticket);
     const triage = settings.triage!;
     const locale = triage.locale ?? 'en';
     const agents = await this.agentsOf(triage, ticket.tenantId);
     const card = triageCard(locale, ticket, this.deps.policy, {
       agents,
-      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+      descriptionLength,
     });
     let conversationId = '';
     await this.deps.adapter.createConversationAsync(
@@ -160,12 +161,12 @@ export class TeamsNotifier {
     } as Partial<ConversationReference> as ConversationReference;
   }
 
-  private async updateTriage(ticket: Ticket): Promise<void> {
+  private async updateTriage(ticket: Ticket, descriptionLength: number): Promise<void> {
     const settings = await this.channel(ticket);
     const triage = settings.triage!;
     const card = triageCard(triage.locale ?? 'en', ticket, this.deps.policy, {
       agents: await this.agentsOf(triage, ticket.tenantId),
-      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+      descriptionLength,
     });
     const ref = this.reference(
       triage.serviceUrl,
@@ -206,7 +207,7 @@ export class TeamsNotifier {
     });
   }
 
-  private async updateRequester(ticket: Ticket): Promise<void> {
+  private async updateRequester(ticket: Ticket, descriptionLength: number): Promise<void> {
     if (!ticket.requesterCard) return;
     const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
     const conv = ctx.profile?.conversation;
@@ -214,7 +215,7 @@ export class TeamsNotifier {
     const locale = ctx.profile?.language ?? ticket.locale;
     const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
       acknowledgement: true,
-      descriptionLength: await this.deps.tickets.descriptionLength(ticket.tenantId, ticket.number),
+      descriptionLength,
     });
     const ref = {
       ...this.reference(
