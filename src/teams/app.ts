@@ -81,6 +81,9 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
     if (isPersonal(ctx.activity)) await handlePersonalMessage(ctx, deps);
     else if (ctx.activity.conversation?.conversationType === 'channel') {
       await handleChannelMessage(ctx, deps.channel);
+    } else {
+      // A group chat: tickets are personal, so point the person to the 1:1 chat.
+      await ctx.sendActivity(t(clientLocale(ctx), 'group.hint'));
     }
   });
 

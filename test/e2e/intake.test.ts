@@ -267,6 +267,25 @@ describe('commands', () => {
   });
 });
 
+describe('a group chat', () => {
+  it('points the person to the 1:1 chat, in their language', async () => {
+    const pia = h.teams.user('Pía', 'es-MX');
+    const activity = pia.messageActivity('<at>Support Desk</at> la impresora no funciona');
+    activity.conversation = {
+      conversationType: 'groupChat',
+      tenantId: TENANT_ID,
+      id: '19:group@thread.v2',
+      isGroup: true,
+    };
+    const res = await h.teams.post(activity);
+    expect(res.status).toBe(200);
+    const reply = h.teams.messagesIn('19:group@thread.v2').at(-1)!;
+    expect(reply.activity.text).toBe(
+      'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
+    );
+  });
+});
+
 describe('HTTP edge', () => {
   it('answers 4xx to a GET, a non-JSON body and a JSON array, and stays up', async () => {
     expect((await fetch(`${h.url}/api/messages`)).status).toBe(405);

@@ -137,6 +137,8 @@ export const en = {
     'Assigned automatically to {name}, the agent with the fewest open tickets.',
   'outbox.deadNotice':
     'I could not deliver a message about {trackingId} to Teams ({status}): the bot may have been removed or the channel deleted. The message is kept; check the setup.',
+  'group.hint':
+    'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -143,4 +143,6 @@ export const es: Record<StringKey, string> = {
   'triage.autoAssigned': 'Asignado automáticamente a {name}, el agente con menos tickets abiertos.',
   'outbox.deadNotice':
     'No pude entregar un mensaje sobre {trackingId} a Teams ({status}): quizá quitaron el bot o borraron el canal. El mensaje se conserva; revisa la configuración.',
+  'group.hint':
+    'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };
