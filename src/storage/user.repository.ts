@@ -219,6 +219,24 @@ export class UserRepository {
     });
   }
 
+  /** Refreshes the snapshot of a ticket in its requester's index (title, status). */
+  async refreshIndex(ticket: Ticket): Promise<void> {
+    await guard(() =>
+      this.tables.users.upsertEntity(
+        {
+          partitionKey: UserRepository.partition(ticket.tenantId, ticket.requester.id),
+          rowKey: indexRowKey(ticket.number),
+          number: ticket.number,
+          trackingId: ticket.trackingId,
+          title: ticket.title,
+          status: ticket.status,
+          createdAt: ticket.createdAt,
+        },
+        'Replace',
+      ),
+    );
+  }
+
   /** Claims the reply for an activity that gets a choice card (no ticket yet). */
   async claimChoice(
     tenantId: string,

@@ -154,6 +154,13 @@ describe('acting on a ticket from its card', () => {
     const mine = requester.received().find((m) => JSON.stringify(m.activity).includes(id))!;
     expect(mine.history.length).toBeGreaterThan(1);
     expect(cardText(cardOf(mine.activity)!)).toContain('Owner: Luis Agent');
+    // and the requester's index, which "my tickets" and intake read, follows the status
+    const { UserRepository } = await import('../../src/storage/user.repository');
+    const index = await new UserRepository(h.bot.tables).loadContext(
+      TENANT_ID,
+      requester.account.aadObjectId,
+    );
+    expect(index.tickets.find((e) => e.trackingId === id)?.status).toBe('assigned');
     const full = await new TicketRepository(h.bot.tables).getFull(TENANT_ID, Number(id.slice(4)));
     expect(full?.stored.ticket.firstResponseBy?.name).toBe('Luis Agent');
     expect(full?.stored.ticket.firstResponseAt?.toISOString()).toBe('2026-11-25T16:00:00.000Z');

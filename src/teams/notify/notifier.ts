@@ -208,6 +208,8 @@ export class TeamsNotifier {
   }
 
   private async updateRequester(ticket: Ticket, descriptionLength: number): Promise<void> {
+    // The requester's index drives "my tickets" and the open-ticket check before intake.
+    await this.deps.users.refreshIndex(ticket);
     if (!ticket.requesterCard) return;
     const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
     const conv = ctx.profile?.conversation;
