@@ -83,6 +83,19 @@ function textFromProperties(r: R): string {
   return out;
 }
 
+/** Allow-list mapper: a ticket → its snapshot row in the requester's index. */
+function indexRow(ticket: Ticket) {
+  return {
+    partitionKey: UserRepository.partition(ticket.tenantId, ticket.requester.id),
+    rowKey: indexRowKey(ticket.number),
+    number: ticket.number,
+    trackingId: ticket.trackingId,
+    title: ticket.title,
+    status: ticket.status,
+    createdAt: ticket.createdAt,
+  };
+}
+
 const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 
 function rowToProfile(r: R): Profile {
@@ -187,18 +200,7 @@ export class UserRepository {
     return guard(async () => {
       const pk = UserRepository.partition(ticket.tenantId, ticket.requester.id);
       const tx = new TableTransaction();
-      tx.upsertEntity(
-        {
-          partitionKey: pk,
-          rowKey: indexRowKey(ticket.number),
-          number: ticket.number,
-          trackingId: ticket.trackingId,
-          title: ticket.title,
-          status: ticket.status,
-          createdAt: ticket.createdAt,
-        },
-        'Replace',
-      );
+      tx.upsertEntity(indexRow(ticket), 'Replace');
       if (activityKey) {
         tx.createEntity({
           partitionKey: pk,
@@ -221,20 +223,7 @@ export class UserRepository {
 
   /** Refreshes the snapshot of a ticket in its requester's index (title, status). */
   async refreshIndex(ticket: Ticket): Promise<void> {
-    await guard(() =>
-      this.tables.users.upsertEntity(
-        {
-          partitionKey: UserRepository.partition(ticket.tenantId, ticket.requester.id),
-          rowKey: indexRowKey(ticket.number),
-          number: ticket.number,
-          trackingId: ticket.trackingId,
-          title: ticket.title,
-          status: ticket.status,
-          createdAt: ticket.createdAt,
-        },
-        'Replace',
-      ),
-    );
+    await guard(() => this.tables.users.upsertEntity(indexRow(ticket), 'Replace'));
   }
 
   /** Claims the reply for an activity that gets a choice card (no ticket yet). */
