@@ -49,7 +49,7 @@ param autoAssign string = '0'
 param slaPolicyFile string = ''
 
 /** Tables of the product: src/storage/tables.ts TABLE_NAMES (the app also creates missing ones at start). */
-var tableNames = ['tickets', 'users', 'tenants']
+var tableNames = ['tickets', 'users', 'tenants', 'timers']
 
 /** Azure built-in role "Storage Table Data Contributor". */
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -150,6 +150,7 @@ var appSettings = [
   { name: 'TRACKING_PREFIX', value: trackingPrefix }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'OUTBOX_SWEEP_MS', value: '5000' }
+  { name: 'SLA_SWEEP_MS', value: '30000' }
   { name: 'AUTO_ASSIGN', value: autoAssign }
   { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }

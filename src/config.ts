@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   SUPPORT_ADMINS: z.string().default(''),
   AUTO_ASSIGN: z.enum(['0', '1', 'true', 'false', '']).default('0'),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  SLA_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +45,8 @@ export interface Config {
   logLevel: string;
   /** ms between outbox sweeps (retries; jobs whose first sender died) */
   outboxSweepMs: number;
+  /** ms between sweeps of the due SLA timers */
+  slaSweepMs: number;
   /** give new tickets to the least-loaded tier-1 agent (off by default) */
   autoAssign: boolean;
 }
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     supportAdmins: e.SUPPORT_ADMINS.split(/[\s,;]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
+    slaSweepMs: e.SLA_SWEEP_MS,
     autoAssign: e.AUTO_ASSIGN === '1' || e.AUTO_ASSIGN === 'true',
   };
 }

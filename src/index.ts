@@ -11,7 +11,9 @@ import { IntakeService, Suggest } from './services/intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { TriageService } from './services/triage.service';
-import { OutboxKind, OutboxRepository } from './storage/outbox.repository';
+import { JobSpec, OutboxRepository } from './storage/outbox.repository';
+import { TimerRepository } from './storage/timer.repository';
+import { SlaService } from './services/sla.service';
 import { TenantRepository } from './storage/tenant.repository';
 import { OpenTicket, TicketRepository } from './storage/ticket.repository';
 import { Person } from './domain/tickets/ticket';
@@ -25,6 +27,7 @@ import { createServer } from './server';
 export interface RunningBot {
   server: Server;
   dispatcher: OutboxDispatcher;
+  sla: SlaService;
   port: number;
   tables: Tables;
   clock: Clock;
@@ -92,7 +95,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const adapter = createAdapter(config.bot, log);
   const agents = new AgentDirectory();
   const triage = new TriageService({ tickets, clock, policy });
-  let kickLater: (tenantId: string, number: number, kinds: OutboxKind[]) => void = () => undefined;
+  let kickLater: (tenantId: string, number: number, jobs: JobSpec[]) => void = () => undefined;
+  const sla = new SlaService({
+    tickets,
+    timers: new TimerRepository(tables),
+    clock,
+    policy,
+    log,
+    kick: (tenantId, number, jobs) => kickLater(tenantId, number, jobs),
+  });
   const notifier = new TeamsNotifier({
     adapter,
     botAppId: config.bot.appId,
@@ -103,6 +114,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     policy,
     log,
     supportAdmins: config.supportAdmins,
+    clock,
+    arm: (tenantId, number) => sla.arm(tenantId, number),
     autoAssign: config.autoAssign
       ? async (tenantId, number, people) => {
           const open = await tickets.openTickets(tenantId);
@@ -111,8 +124,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
             kind: 'assign',
             to,
           });
-          if (outcome.kind === 'changed')
-            kickLater(tenantId, number, ['triage.update', 'requester.update']);
+          if (outcome.kind === 'changed') kickLater(tenantId, number, outcome.jobs);
         }
       : undefined,
   });
@@ -120,8 +132,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     intervalMs: config.outboxSweepMs,
     onDead: (job, status) => notifier.reportDead(job, status),
   });
-  const kick = (tenantId: string, number: number, kinds: OutboxKind[]) =>
-    dispatcher.kick(tenantId, number, kinds);
+  const kick = (tenantId: string, number: number, jobs: JobSpec[]) =>
+    dispatcher.kick(tenantId, number, jobs);
   kickLater = kick;
   const intake = new IntakeService({
     tickets,
@@ -156,11 +168,13 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       agents,
       policy,
       log,
+      clock,
       kick,
     },
   });
 
   dispatcher.start();
+  sla.start(config.slaSweepMs);
   let storageReady = false;
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -170,6 +184,9 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       try {
         await ensureTables(tables);
         storageReady = true;
+        await sla
+          .reconcilePolicy()
+          .catch((e) => log.warn({ err: (e as Error).message }, 'SLA policy check failed'));
         return;
       } catch (e) {
         if (attempt % 10 === 0) log.warn({ err: (e as Error).message }, 'storage not ready yet');
@@ -185,6 +202,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     app,
     log,
     testClock,
+    // Moving the test clock looks at the timers due at the new time right away.
+    onClockChange: () => void sla.sweep().catch(() => undefined),
     health: async () => {
       if (!storageReady) return { ok: false, detail: 'starting' };
       await pingStorage(tables);
@@ -206,9 +225,11 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     clock,
     log,
     dispatcher,
+    sla,
     stop: async () => {
       stopping = true;
       if (retryTimer) clearTimeout(retryTimer);
+      await sla.stop();
       await dispatcher.stop();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();

@@ -12,6 +12,8 @@ export interface ServerDeps {
   health: () => Promise<{ ok: boolean; detail?: string }>;
   /** present only when the test clock is enabled (never in production) */
   testClock?: SettableClock;
+  /** called after the test clock moved (timers due at the new time are looked at at once) */
+  onClockChange?: () => void;
   /** largest request body accepted, in bytes */
   maxBodyBytes?: number;
 }
@@ -66,6 +68,7 @@ export function createServer(deps: ServerDeps): restify.Server {
       }
       if ('now' in parsed.data) clock.set(new Date(parsed.data.now));
       else clock.advanceMinutes(parsed.data.advanceMinutes);
+      deps.onClockChange?.();
       res.send(200, { now: clock.now().toISOString() });
     });
   }

@@ -1,6 +1,6 @@
 import { systemClock } from '../domain/clock';
 import { Logger } from '../logger';
-import { OutboxJob, OutboxKind, OutboxRepository } from '../storage/outbox.repository';
+import { JobSpec, OutboxJob, OutboxRepository } from '../storage/outbox.repository';
 import { statusOf } from '../storage/tables';
 
 const HELD = 'held';
@@ -85,11 +85,11 @@ export class OutboxDispatcher {
   }
 
   /** The fast path: try these jobs of a ticket now, without making the caller wait. */
-  kick(tenantId: string, number: number, kinds: OutboxKind[]): void {
-    for (const kind of kinds) {
+  kick(tenantId: string, number: number, specs: JobSpec[]): void {
+    for (const spec of specs) {
       this.track(
         (async () => {
-          const job = await this.outbox.job(tenantId, number, kind);
+          const job = await this.outbox.job(tenantId, number, spec);
           if (job && job.state === 'pending') await this.deliver(job);
         })(),
       );

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../domain/clock';
 import { NotAllowedError, TicketNotFoundError } from '../domain/errors';
 import { Locale } from '../domain/i18n';
-import { SlaPolicy, initialDueTimes } from '../domain/sla/policy';
+import { SlaPolicy } from '../domain/sla/policy';
+import { startClocks, stopWaitingForRequester } from '../domain/sla/clocks';
 import { Category } from '../domain/tickets/category';
 import { Impact, Severity, priorityOf } from '../domain/tickets/priority-matrix';
 import {
@@ -51,7 +52,8 @@ export interface IntakeResult {
 }
 
 /** Every new ticket is posted to the triage channel (held until one is set up). */
-const NEW_TICKET_JOBS: OutboxKind[] = ['triage.post'];
+/** A new ticket is posted to triage, and its SLA timer armed. */
+const NEW_TICKET_JOBS: OutboxKind[] = ['triage.post', 'sla.arm'];
 
 /** How long a reply claim protects a delivery that is still working (Teams retries at ~15 s). */
 export const CLAIM_TTL_MS = 10_000;
@@ -90,7 +92,7 @@ export class IntakeService {
         ? { category: req.category, impact: req.impact, severity: req.severity }
         : { ...this.deps.suggest(req.description), ...pickDefined(req) };
     const priority = priorityOf(suggested.impact, suggested.severity);
-    const due = initialDueTimes(this.deps.policy, priority, now);
+    const due = startClocks(this.deps.policy, priority, now);
     const { stored, created } = await this.deps.tickets.create(
       req.tenantId,
       req.idemKey,
@@ -213,18 +215,24 @@ export class IntakeService {
       throw new TicketNotFoundError(String(number));
     }
     if (!isOpen(stored.ticket)) throw new NotAllowedError('ticket is not open');
+    const now = this.deps.clock.now();
+    // The requester's answer ends a wait for them: the resolution clock runs again.
+    const resumes = stored.ticket.status === 'waiting_requester';
+    const jobs: OutboxKind[] = resumes ? ['triage.update', 'requester.update', 'sla.arm'] : [];
     const after = await this.deps.tickets.appendEvent(
       stored,
       {
         type: 'comment',
-        at: this.deps.clock.now(),
+        at: now,
         actor: requester,
         channel: 'teams',
-        data: { text: draft.text, from: 'requester' },
+        data: { text: draft.text, from: 'requester', ...(resumes ? { resumed: true } : {}) },
       },
-      undefined,
+      (t) => stopWaitingForRequester(t, this.deps.policy, now),
       `draft:${requester.id}:${draft.id}`,
+      jobs,
     );
+    if (after && jobs.length > 0) this.deps.kick?.(tenantId, number, jobs);
     if (draft.usedFor === undefined) {
       await this.deps.users.markDraftUsed(tenantId, requester.id, draft, number);
     }

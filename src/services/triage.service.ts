@@ -3,18 +3,29 @@ import { ConcurrencyError, TicketNotFoundError } from '../domain/errors';
 import { SlaPolicy } from '../domain/sla/policy';
 import { Person, Ticket } from '../domain/tickets/ticket';
 import { TriageAction, applyTriage } from '../domain/triage/triage-rules';
-import { OutboxKind } from '../storage/outbox.repository';
+import { JobSpec } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
 export type TriageOutcome =
-  | { kind: 'changed'; ticket: Ticket }
+  /** `jobs`: the outbox jobs queued with the change, for the caller to kick */
+  | { kind: 'changed'; ticket: Ticket; jobs: JobSpec[] }
   | { kind: 'unchanged'; ticket: Ticket }
   /** someone else changed the ticket first; `ticket` is its current state */
   | { kind: 'conflict'; ticket: Ticket }
   | { kind: 'refused'; ticket: Ticket };
 
-/** Every change made from a triage card refreshes both cards, for everyone. */
-const CARD_JOBS: OutboxKind[] = ['triage.update', 'requester.update'];
+/**
+ * Every change made from a triage card refreshes both cards, for everyone, and re-arms the SLA
+ * timer (due times may have moved); some also send the requester a message about the event.
+ */
+function jobsOf(seq: number, tellRequester: boolean | undefined): JobSpec[] {
+  return [
+    'triage.update',
+    'requester.update',
+    'sla.arm',
+    ...(tellRequester ? [{ kind: 'requester.notice' as const, ref: String(seq) }] : []),
+  ];
+}
 
 export class TriageService {
   constructor(
@@ -53,15 +64,16 @@ export class TriageService {
       }
       const change = applyTriage(stored.ticket, action, actor, now, this.deps.policy);
       if (!change) return { kind: attempt > 0 ? 'conflict' : 'unchanged', ticket: stored.ticket };
+      const jobs = jobsOf(stored.ticket.eventCount + 1, change.tellRequester);
       try {
         const after = await this.deps.tickets.appendEvent(
           stored,
           change.event,
           () => change.ticket,
           undefined,
-          CARD_JOBS,
+          jobs,
         );
-        return { kind: 'changed', ticket: after?.ticket ?? change.ticket };
+        return { kind: 'changed', ticket: after?.ticket ?? change.ticket, jobs };
       } catch (e) {
         if (e instanceof ConcurrencyError) continue;
         throw e;

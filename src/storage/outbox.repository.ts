@@ -14,13 +14,28 @@ export const OUTBOX_KINDS = [
   'triage.update',
   'triage.mention',
   'requester.update',
+  /** sets the durable SLA timer for the ticket's next due time */
+  'sla.arm',
+  /** a notice in the ticket's channel thread about one event (`ref`: the event's number) */
+  'channel.notice',
+  /** a message to the requester's chat about one event (`ref`: the event's number) */
+  'requester.notice',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+/** A job to queue: a kind alone (one per ticket), or a kind about one event (`ref`). */
+export type JobSpec = OutboxKind | { kind: OutboxKind; ref: string };
+
+export function specOf(spec: JobSpec): { kind: OutboxKind; ref?: string } {
+  return typeof spec === 'string' ? { kind: spec } : spec;
+}
 
 export interface OutboxJob {
   tenantId: string;
   number: number;
   kind: OutboxKind;
+  /** what the job is about beyond the ticket (an event number), when it is not the ticket itself */
+  ref?: string;
   state: 'pending' | 'sending' | 'dead';
   attempts: number;
   nextAttemptAt: Date;
@@ -30,24 +45,27 @@ export interface OutboxJob {
 }
 
 const MARKERS = 'outbox';
-const jobRowKey = (number: number, kind: OutboxKind) => `o|${pad(number, 9)}|${kind}`;
+const jobRowKey = (number: number, kind: OutboxKind, ref?: string) =>
+  `o|${pad(number, 9)}|${kind}${ref ? `|${ref}` : ''}`;
 const markerRowKey = (tenantId: string, bucket: number) => `${keyPart(tenantId)}|${pad(bucket, 6)}`;
 
 /** The transaction action that (re)queues a job; an older pending copy is replaced. */
 export function jobAction(
   tenantId: string,
   number: number,
-  kind: OutboxKind,
+  spec: JobSpec,
   now: Date,
 ): TransactionAction {
+  const { kind, ref } = specOf(spec);
   return [
     'upsert',
     {
       partitionKey: ticketPartition(tenantId, number),
-      rowKey: jobRowKey(number, kind),
+      rowKey: jobRowKey(number, kind, ref),
       tenantId,
       number,
       kind,
+      ref: ref ?? '',
       state: 'pending',
       attempts: 0,
       nextAttemptAt: now,
@@ -64,6 +82,7 @@ function rowToJob(r: Row): OutboxJob {
     tenantId: String(r.tenantId ?? ''),
     number: Number(r.number),
     kind: String(r.kind) as OutboxKind,
+    ref: typeof r.ref === 'string' && r.ref !== '' ? r.ref : undefined,
     state: r.state === 'sending' ? 'sending' : r.state === 'dead' ? 'dead' : 'pending',
     attempts: Number(r.attempts ?? 0),
     nextAttemptAt:
@@ -132,12 +151,13 @@ export class OutboxRepository {
     return out;
   }
 
-  async job(tenantId: string, number: number, kind: OutboxKind): Promise<OutboxJob | undefined> {
+  async job(tenantId: string, number: number, spec: JobSpec): Promise<OutboxJob | undefined> {
+    const { kind, ref } = specOf(spec);
     try {
       return rowToJob(
         await this.tables.tickets.getEntity(
           ticketPartition(tenantId, number),
-          jobRowKey(number, kind),
+          jobRowKey(number, kind, ref),
         ),
       );
     } catch (e) {
@@ -152,7 +172,7 @@ export class OutboxRepository {
       const res = await this.tables.tickets.updateEntity(
         {
           partitionKey: ticketPartition(job.tenantId, job.number),
-          rowKey: jobRowKey(job.number, job.kind),
+          rowKey: jobRowKey(job.number, job.kind, job.ref),
           state: 'sending',
           claimedAt: now,
         },
@@ -169,9 +189,13 @@ export class OutboxRepository {
   /** Delivered: the job goes, unless it was queued again meanwhile (then it is sent again). */
   async complete(job: OutboxJob): Promise<void> {
     await this.tables.tickets
-      .deleteEntity(ticketPartition(job.tenantId, job.number), jobRowKey(job.number, job.kind), {
-        etag: job.etag,
-      })
+      .deleteEntity(
+        ticketPartition(job.tenantId, job.number),
+        jobRowKey(job.number, job.kind, job.ref),
+        {
+          etag: job.etag,
+        },
+      )
       .catch((e) => {
         if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
       });
@@ -183,7 +207,7 @@ export class OutboxRepository {
       .updateEntity(
         {
           partitionKey: ticketPartition(job.tenantId, job.number),
-          rowKey: jobRowKey(job.number, job.kind),
+          rowKey: jobRowKey(job.number, job.kind, job.ref),
           state: retryAt === 'dead' ? 'dead' : 'pending',
           attempts: job.attempts + 1,
           ...(retryAt === 'dead' ? {} : { nextAttemptAt: retryAt }),

@@ -11,7 +11,8 @@ import {
 } from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
-import { OutboxKind, OutboxRepository, jobAction } from './outbox.repository';
+import { JobSpec, OutboxRepository, jobAction } from './outbox.repository';
+import { slaFromJson, slaToJson } from './sla-state';
 import { Tables, isUnavailable, statusOf } from './tables';
 
 /** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
@@ -62,10 +63,10 @@ export function chunkText(text: string, size = CHUNK_CHARS): string[] {
   return chunks;
 }
 
-type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+export type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
 /** Allow-list mapper: domain ticket → table row (long text goes to chunk rows). */
-function ticketToRow(t: Ticket): Row {
+export function ticketToRow(t: Ticket): Row {
   const long = t.description.length > HEAD_CHARS;
   return {
     partitionKey: ticketPartition(t.tenantId, t.number),
@@ -90,6 +91,7 @@ function ticketToRow(t: Ticket): Row {
     updatedAt: t.updatedAt,
     firstResponseDueAt: t.firstResponseDueAt,
     resolutionDueAt: t.resolutionDueAt,
+    sla: slaToJson(t.sla),
     ownerId: t.owner?.id ?? '',
     ownerName: t.owner?.name ?? '',
     tier: t.tier,
@@ -119,6 +121,7 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
     asString(r.ownerId) !== ''
       ? { id: asString(r.ownerId), name: asString(r.ownerName) }
       : undefined;
+  const createdAt = asDate(r.createdAt);
   return {
     tenantId: asString(r.tenantId),
     number: Number(r.number),
@@ -137,6 +140,7 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
     updatedAt: asDate(r.updatedAt),
     firstResponseDueAt: asDate(r.firstResponseDueAt),
     resolutionDueAt: asDate(r.resolutionDueAt),
+    sla: slaFromJson(asString(r.sla), createdAt),
     owner,
     tier: Number(r.tier ?? 1),
     eventCount: Number(r.eventCount ?? 0),
@@ -160,7 +164,7 @@ const openRowKey = (number: number) => `q|${pad(number, 9)}`;
  * The open-ticket index: one small row per open ticket, in the ticket's own partition, written
  * in the ticket's transactions. Queues and workload are read from it without loading tickets.
  */
-function openRow(t: Ticket): Row {
+export function openRow(t: Ticket): Row {
   return {
     partitionKey: ticketPartition(t.tenantId, t.number),
     rowKey: openRowKey(t.number),
@@ -177,6 +181,14 @@ function openRow(t: Ticket): Row {
     resolutionDueAt: t.resolutionDueAt,
     responded: !!t.firstResponseAt,
   };
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  return Object.keys(a).every((k) => {
+    const x = a[k];
+    const y = b[k];
+    return x instanceof Date && y instanceof Date ? x.getTime() === y.getTime() : x === y;
+  });
 }
 
 /** A row of the open-ticket index. */
@@ -212,7 +224,7 @@ function rowToOpen(r: Record<string, unknown>): OpenTicket {
   };
 }
 
-function eventToRow(tenantId: string, number: number, e: TicketEvent): Row {
+export function eventToRow(tenantId: string, number: number, e: TicketEvent): Row {
   return {
     partitionKey: ticketPartition(tenantId, number),
     rowKey: eventRowKey(number, e.seq),
@@ -301,7 +313,7 @@ export class TicketRepository {
     tenantId: string,
     idemKey: string,
     build: (number: number) => { ticket: Ticket; event: TicketEvent },
-    jobs: OutboxKind[] = [],
+    jobs: JobSpec[] = [],
   ): Promise<{ stored: StoredTicket; created: boolean }> {
     return this.serialize(tenantId, () => this.createNow(tenantId, idemKey, build, jobs));
   }
@@ -310,7 +322,7 @@ export class TicketRepository {
     tenantId: string,
     idemKey: string,
     build: (number: number) => { ticket: Ticket; event: TicketEvent },
-    jobs: OutboxKind[],
+    jobs: JobSpec[],
   ): Promise<{ stored: StoredTicket; created: boolean }> {
     return guard(async () => {
       for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
@@ -444,6 +456,23 @@ export class TicketRepository {
     });
   }
 
+  /** One event of a ticket, by its number. */
+  async event(tenantId: string, number: number, seq: number): Promise<TicketEvent | undefined> {
+    return guard(async () => {
+      try {
+        return rowToEvent(
+          await this.tables.tickets.getEntity<Record<string, unknown>>(
+            ticketPartition(tenantId, number),
+            eventRowKey(number, seq),
+          ),
+        );
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
   /** The ticket with its full text and all its events, in order. */
   async getFull(
     tenantId: string,
@@ -486,7 +515,7 @@ export class TicketRepository {
     event: Omit<TicketEvent, 'seq'>,
     change: (t: Ticket) => Ticket = (t) => t,
     idemKey?: string,
-    jobs: OutboxKind[] = [],
+    jobs: JobSpec[] = [],
   ): Promise<StoredTicket | undefined> {
     return guard(async () => {
       const seq = stored.ticket.eventCount + 1;
@@ -496,9 +525,12 @@ export class TicketRepository {
         ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
         ['create', eventToRow(tenantId, number, { ...event, seq })],
       ];
-      // The open-ticket index changes in the same transaction as the ticket.
-      if (isOpen(next)) actions.push(['upsert', openRow(next), 'Replace']);
-      else if (isOpen(stored.ticket)) {
+      // The open-ticket index changes in the same transaction as the ticket (when its row does).
+      if (isOpen(next)) {
+        if (!isOpen(stored.ticket) || !sameRow(openRow(next), openRow(stored.ticket))) {
+          actions.push(['upsert', openRow(next), 'Replace']);
+        }
+      } else if (isOpen(stored.ticket)) {
         actions.push([
           'delete',
           { partitionKey: ticketPartition(tenantId, number), rowKey: openRowKey(number) },
@@ -544,7 +576,7 @@ export class TicketRepository {
     tenantId: string,
     number: number,
     refs: Pick<Ticket, 'triage' | 'requesterCard'>,
-    jobs: OutboxKind[] = [],
+    jobs: JobSpec[] = [],
     now = new Date(),
   ): Promise<void> {
     await guard(async () => {

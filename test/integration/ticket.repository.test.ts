@@ -1,4 +1,6 @@
 import { ConcurrencyError } from '../../src/domain/errors';
+import { startClocks } from '../../src/domain/sla/clocks';
+import { policy } from '../support/card-samples';
 import { Ticket, createdEvent, newTicket } from '../../src/domain/tickets/ticket';
 import { formatTrackingId } from '../../src/domain/tickets/tracking-number';
 import { BUCKET_SIZE, TicketRepository } from '../../src/storage/ticket.repository';
@@ -14,8 +16,7 @@ function build(tenantId: string, description = 'Printer jams') {
       number: n,
       trackingId: formatTrackingId('SUP', n),
       now: NOW,
-      firstResponseDueAt: NOW,
-      resolutionDueAt: NOW,
+      ...startClocks(policy, 'baja', NOW),
       draft: {
         description,
         category: 'printing',

@@ -1,4 +1,6 @@
 import { Ticket } from '../../src/domain/tickets/ticket';
+import { startClocks } from '../../src/domain/sla/clocks';
+import { policy } from '../support/card-samples';
 import { Tables } from '../../src/storage/tables';
 import { UserRepository } from '../../src/storage/user.repository';
 import { testTables } from '../support/bot-harness';
@@ -26,6 +28,7 @@ const ticket = (n: number, requesterId: string): Ticket => ({
   updatedAt: new Date(),
   firstResponseDueAt: new Date(),
   resolutionDueAt: new Date(),
+  sla: startClocks(policy, 'baja', new Date()).sla,
   tier: 1,
   eventCount: 1,
 });

@@ -1,6 +1,7 @@
 import policyFile from '../../config/sla-policy.json';
 import { Locale } from '../../src/domain/i18n';
 import { parseSlaPolicy } from '../../src/domain/sla/policy';
+import { startClocks } from '../../src/domain/sla/clocks';
 import { Ticket } from '../../src/domain/tickets/ticket';
 import { intakeChoiceCard } from '../../src/teams/cards/intake-choice.card';
 import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
@@ -43,6 +44,7 @@ export function sampleTicket(n: number, over: Partial<Ticket> = {}): Ticket {
     updatedAt: new Date('2026-11-25T16:00:00Z'),
     firstResponseDueAt: new Date('2026-11-25T16:05:00Z'),
     resolutionDueAt: new Date('2026-11-25T17:00:00Z'),
+    sla: startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
     tier: 1,
     eventCount: 1,
     ...over,
@@ -79,9 +81,37 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
   'triage.json': (l) =>
     triageCard(
       l,
-      sampleTicket(1, { owner: { id: 'o', name: 'A'.repeat(200) }, firstResponseAt: new Date() }),
+      sampleTicket(1, {
+        owner: { id: 'o', name: 'A'.repeat(200) },
+        status: 'waiting_parts',
+        firstResponseAt: new Date('2026-11-25T16:04:00Z'),
+        sla: {
+          ...startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
+          firstResponse: { targetMinutes: 5, actualMinutes: 4 },
+          resolution: {
+            targetMinutes: 60,
+            breachedAt: new Date('2026-11-25T17:00:00Z'),
+            pausedSince: new Date('2026-11-25T16:30:00Z'),
+            pauseReason: 'parts',
+            pausedBusinessMinutes: 125,
+            pausedWallMinutes: 1440,
+          },
+          parts: {
+            expectedDate: '2026-12-01',
+            expectedAt: new Date('2026-12-02T00:00:00Z'),
+            since: new Date('2026-11-25T16:30:00Z'),
+            nextFollowUpAt: new Date('2026-11-26T15:00:00Z'),
+            followUps: 0,
+          },
+        },
+      }),
       policy,
-      { agents: manyAgents, note: 'N'.repeat(300), descriptionLength: 100_000 },
+      {
+        agents: manyAgents,
+        note: 'N'.repeat(300),
+        descriptionLength: 100_000,
+        now: new Date('2026-11-25T16:30:00Z'),
+      },
     ),
   'intake-choice.json': (l) =>
     intakeChoiceCard(
@@ -179,6 +209,11 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         impact: 'medium',
         severity: 'high',
         priority: 'alta',
+        // 4 minutes in, nobody has answered: the 75 % warning was sent
+        sla: {
+          ...startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
+          firstResponse: { targetMinutes: 5, warnedAt: new Date('2026-11-25T16:03:45Z') },
+        },
       }),
       policy,
       {
@@ -186,6 +221,7 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
           { id: 'a1', name: 'Luis Pérez' },
           { id: 'a2', name: 'Marta Ruiz' },
         ],
+        now: new Date('2026-11-25T16:04:00Z'),
       },
     ),
   'intake-choice.json': (l) =>

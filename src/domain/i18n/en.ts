@@ -137,6 +137,58 @@ export const en = {
     'Assigned automatically to {name}, the agent with the fewest open tickets.',
   'outbox.deadNotice':
     'I could not deliver a message about {trackingId} to Teams ({status}): the bot may have been removed or the channel deleted. The message is kept; check the setup.',
+  'triage.partsWait': 'Waiting for parts',
+  'triage.partsDate': 'Expected arrival (a business day)',
+  'triage.partsArrived': 'Parts arrived',
+  'triage.waitRequester': 'Waiting for requester',
+  'triage.resume': 'Resume',
+  'triage.notePartsWaiting':
+    'Waiting for parts until {date}. The requester was told and gets a follow-up every business day.',
+  'triage.notePartsArrived': 'Parts arrived: the resolution clock runs again.',
+  'triage.noteWaitingRequester':
+    'Waiting for the requester: the resolution clock is paused until they answer.',
+  'triage.noteResumed': 'The resolution clock runs again.',
+  'triage.notePartsDate':
+    'Pick a working day between {from} and {to} for the parts. Nothing was changed.',
+  'triage.partsExpected': 'Parts expected',
+  'triage.firstResponseMet': '{when} ({actual} of {target})',
+  'sla.atRisk.firstResponse': '⚠ At risk: first response due {due}',
+  'sla.atRisk.resolution': '⚠ At risk: resolution due {due}',
+  'sla.breached.firstResponse': '⛔ First-response target missed: it was due {due}',
+  'sla.breached.resolution': '⛔ Resolution target missed: it was due {due}',
+  'sla.paused.parts': '⏸ Resolution clock paused: waiting for parts (expected {date})',
+  'sla.paused.requester': '⏸ Resolution clock paused: waiting for the requester',
+  'notice.firstResponse.warning':
+    '⚠ {trackingId}: {percent}% of the first-response time is used and nobody has answered yet. It is due {due}.',
+  'notice.firstResponse.breach':
+    '⛔ {trackingId}: first-response target ({target}) missed. It was due {due}.',
+  'notice.resolution.warning':
+    '⚠ {trackingId}: {percent}% of the resolution time is used. Resolution is due {due}.',
+  'notice.resolution.breach':
+    '⛔ {trackingId}: resolution target ({target}) missed. It was due {due}.',
+  'notice.parts.overdue':
+    '📦 {trackingId}: the parts expected {date} have not arrived. Set a new date or mark them arrived.',
+  'notice.update': 'Update on {trackingId} ({title}): it is still open, status "{status}". {who}',
+  'notice.update.owner': '{name} is working on it; expected resolution {due}.',
+  'notice.update.queue': 'It is in the support queue; expected resolution {due}.',
+  'notice.update.waiting':
+    'The support team is waiting for your answer: reply in this chat and choose this ticket.',
+  'notice.parts.waiting':
+    'The parts needed for {trackingId} are on order and expected by {date}. The resolution time is paused meanwhile; I will update you every business day.',
+  'notice.parts.followUp': '{trackingId}: the parts are still on their way, expected by {date}.',
+  'notice.parts.followUpLate':
+    '{trackingId}: the parts expected {date} are late. The support team was alerted and will give you a new date.',
+  'notice.parts.arrived':
+    'The parts for {trackingId} have arrived and work continues. Expected resolution: {due}.',
+  'notice.waiting.requester':
+    'The support team needs an answer from you on {trackingId}. Reply in this chat; without an answer the ticket closes {date}.',
+  'notice.autoClose':
+    '{trackingId} was closed: we did not hear back from you for {days} business days. If the problem persists, write to me and I will open a new ticket.',
+  'duration.minutes': '{minutes} min',
+  'duration.hours': '{hours} h',
+  'duration.hoursMinutes': '{hours} h {minutes} min',
+  'ticket.pausedParts': 'paused: waiting for parts, expected {date}',
+  'ticket.pausedRequester': 'paused: waiting for your answer',
   'group.hint':
     'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
 } as const;

@@ -143,6 +143,58 @@ export const es: Record<StringKey, string> = {
   'triage.autoAssigned': 'Asignado automáticamente a {name}, el agente con menos tickets abiertos.',
   'outbox.deadNotice':
     'No pude entregar un mensaje sobre {trackingId} a Teams ({status}): quizá quitaron el bot o borraron el canal. El mensaje se conserva; revisa la configuración.',
+  'triage.partsWait': 'Esperando partes',
+  'triage.partsDate': 'Llegada prevista (un día hábil)',
+  'triage.partsArrived': 'Partes recibidas',
+  'triage.waitRequester': 'Esperando al solicitante',
+  'triage.resume': 'Reanudar',
+  'triage.notePartsWaiting':
+    'En espera de partes hasta el {date}. Se avisó al solicitante, que recibirá seguimiento cada día hábil.',
+  'triage.notePartsArrived': 'Partes recibidas: el reloj de resolución vuelve a correr.',
+  'triage.noteWaitingRequester':
+    'Esperando al solicitante: el reloj de resolución está en pausa hasta que responda.',
+  'triage.noteResumed': 'El reloj de resolución vuelve a correr.',
+  'triage.notePartsDate':
+    'Elige un día hábil entre el {from} y el {to} para las partes. No se cambió nada.',
+  'triage.partsExpected': 'Partes previstas',
+  'triage.firstResponseMet': '{when} ({actual} de {target})',
+  'sla.atRisk.firstResponse': '⚠ En riesgo: primera respuesta a más tardar {due}',
+  'sla.atRisk.resolution': '⚠ En riesgo: resolución a más tardar {due}',
+  'sla.breached.firstResponse': '⛔ Objetivo de primera respuesta incumplido: vencía {due}',
+  'sla.breached.resolution': '⛔ Objetivo de resolución incumplido: vencía {due}',
+  'sla.paused.parts': '⏸ Reloj de resolución en pausa: esperando partes (previstas {date})',
+  'sla.paused.requester': '⏸ Reloj de resolución en pausa: esperando al solicitante',
+  'notice.firstResponse.warning':
+    '⚠ {trackingId}: se ha consumido el {percent}% del tiempo de primera respuesta y nadie ha respondido aún. Vence {due}.',
+  'notice.firstResponse.breach':
+    '⛔ {trackingId}: objetivo de primera respuesta ({target}) incumplido. Vencía {due}.',
+  'notice.resolution.warning':
+    '⚠ {trackingId}: se ha consumido el {percent}% del tiempo de resolución. Vence {due}.',
+  'notice.resolution.breach':
+    '⛔ {trackingId}: objetivo de resolución ({target}) incumplido. Vencía {due}.',
+  'notice.parts.overdue':
+    '📦 {trackingId}: las partes previstas para el {date} no han llegado. Indica una fecha nueva o márcalas como recibidas.',
+  'notice.update': 'Novedades de {trackingId} ({title}): sigue abierto, estado "{status}". {who}',
+  'notice.update.owner': '{name} está trabajando en él; resolución prevista {due}.',
+  'notice.update.queue': 'Está en la cola de soporte; resolución prevista {due}.',
+  'notice.update.waiting':
+    'El equipo de soporte espera tu respuesta: responde en este chat y elige este ticket.',
+  'notice.parts.waiting':
+    'Las partes que necesita {trackingId} están pedidas y se esperan para el {date}. Mientras tanto el tiempo de resolución está en pausa; te daré novedades cada día hábil.',
+  'notice.parts.followUp': '{trackingId}: las partes siguen en camino, previstas para el {date}.',
+  'notice.parts.followUpLate':
+    '{trackingId}: las partes previstas para el {date} se retrasan. Se avisó al equipo de soporte, que te dará una fecha nueva.',
+  'notice.parts.arrived':
+    'Llegaron las partes de {trackingId} y el trabajo continúa. Resolución prevista: {due}.',
+  'notice.waiting.requester':
+    'El equipo de soporte necesita una respuesta tuya sobre {trackingId}. Responde en este chat; sin respuesta el ticket se cierra {date}.',
+  'notice.autoClose':
+    '{trackingId} se cerró: no tuvimos respuesta tuya en {days} días hábiles. Si el problema sigue, escríbeme y abriré un ticket nuevo.',
+  'duration.minutes': '{minutes} min',
+  'duration.hours': '{hours} h',
+  'duration.hoursMinutes': '{hours} h {minutes} min',
+  'ticket.pausedParts': 'en pausa: esperando partes, previstas para el {date}',
+  'ticket.pausedRequester': 'en pausa: esperando tu respuesta',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };

@@ -29,3 +29,13 @@ export function formatDateTime(locale: Locale, at: Date, timeZone: string): stri
     .setLocale(locale === 'es' ? 'es-MX' : 'en-US')
     .toFormat(locale === 'es' ? "ccc d 'de' LLL, HH:mm" : 'ccc d LLL, h:mm a');
 }
+
+/** A duration in minutes as a person reads it: "10 min", "8 h", "1 h 30 min". */
+export function formatMinutes(locale: Locale, minutes: number): string {
+  const total = Math.round(minutes);
+  const hours = Math.floor(total / 60);
+  const rest = total % 60;
+  if (hours === 0) return t(locale, 'duration.minutes', { minutes: rest });
+  if (rest === 0) return t(locale, 'duration.hours', { hours });
+  return t(locale, 'duration.hoursMinutes', { hours, minutes: rest });
+}

@@ -50,3 +50,91 @@ export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCa
   }
   throw new Error('business calendar has no working time within 800 days');
 }
+
+/**
+ * Business minutes between two instants (0 when `to` is not after `from`): the working time of
+ * the calendar that lies in [from, to). The inverse of `addBusinessMinutes`.
+ */
+export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalendar): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  const end = DateTime.fromJSDate(to, { zone: cal.timeZone });
+  let t: DateTime = DateTime.fromJSDate(from, { zone: cal.timeZone });
+  let total = 0;
+  // Bounded by the days between the two instants (plus one for a partial day).
+  const days = Math.ceil(end.diff(t.startOf('day'), 'days').days) + 1;
+  for (let i = 0; i <= days && t < end; i++) {
+    const day = t.startOf('day');
+    if (isWorkingDay(day, cal)) {
+      const open = DateTime.max(atTime(day, cal.start), t);
+      const close = DateTime.min(atTime(day, cal.end), end);
+      if (close > open) total += close.diff(open, 'minutes').minutes;
+    }
+    t = day.plus({ days: 1 });
+  }
+  return total;
+}
+
+/** True when the local date of `at` is a working day (not a weekend day, not a holiday). */
+export function isBusinessDay(at: Date, cal: BusinessCalendar): boolean {
+  return isWorkingDay(DateTime.fromJSDate(at, { zone: cal.timeZone }).startOf('day'), cal);
+}
+
+/** The local date (YYYY-MM-DD) of an instant in the calendar's zone. */
+export function localDate(at: Date, cal: BusinessCalendar): string {
+  return DateTime.fromJSDate(at, { zone: cal.timeZone }).toISODate() ?? '';
+}
+
+/**
+ * The working day `n` working days after the local date of `from` (n ≥ 1), as YYYY-MM-DD. Used
+ * for "parts within 1–5 business days": the first allowed date is the next working day.
+ */
+export function addBusinessDays(from: Date, n: number, cal: BusinessCalendar): string {
+  let day = DateTime.fromJSDate(from, { zone: cal.timeZone }).startOf('day');
+  let left = n;
+  for (let i = 0; i < 800 && left > 0; i++) {
+    day = day.plus({ days: 1 });
+    if (isWorkingDay(day, cal)) left -= 1;
+  }
+  if (left > 0) throw new Error('business calendar has no working time within 800 days');
+  return day.toISODate() ?? '';
+}
+
+/** Working days after the local date of `from` up to and including `date` (YYYY-MM-DD). */
+export function businessDaysUntil(from: Date, date: string, cal: BusinessCalendar): number {
+  let day = DateTime.fromJSDate(from, { zone: cal.timeZone }).startOf('day');
+  const target = DateTime.fromISO(date, { zone: cal.timeZone }).startOf('day');
+  if (!target.isValid) return Number.NaN;
+  let count = 0;
+  for (let i = 0; i < 800 && day < target; i++) {
+    day = day.plus({ days: 1 });
+    if (isWorkingDay(day, cal)) count += 1;
+  }
+  return count;
+}
+
+/** The instant a local date's working day opens or closes (`start` / `end` of the calendar). */
+export function businessDayEdge(date: string, edge: 'start' | 'end', cal: BusinessCalendar): Date {
+  const day = DateTime.fromISO(date, { zone: cal.timeZone }).startOf('day');
+  return atTime(day, edge === 'start' ? cal.start : cal.end).toJSDate();
+}
+
+/** The opening time of the first working day after the local date of `from`. */
+export function nextBusinessMorning(from: Date, cal: BusinessCalendar): Date {
+  return businessDayEdge(addBusinessDays(from, 1, cal), 'start', cal);
+}
+
+/** Working minutes in one working day of the calendar (09:00–18:00: 540). */
+export function businessDayMinutes(cal: BusinessCalendar): number {
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return h * 60 + m;
+  };
+  return minutes(cal.end) - minutes(cal.start);
+}
+
+/** A local date (YYYY-MM-DD) as a person reads it ("Wed 2 Dec" / "mié 2 de dic"). */
+export function formatLocalDate(locale: 'es' | 'en', date: string, timeZone: string): string {
+  return DateTime.fromISO(date, { zone: timeZone })
+    .setLocale(locale === 'es' ? 'es-MX' : 'en-US')
+    .toFormat(locale === 'es' ? "ccc d 'de' LLL" : 'ccc d LLL');
+}

@@ -1,3 +1,4 @@
+import type { SlaState } from '../sla/clocks';
 import { Category } from './category';
 import { Impact, Priority, Severity, priorityOf } from './priority-matrix';
 
@@ -59,6 +60,8 @@ export interface Ticket {
   /** The first human action visible to the requester (spec 5.1): when, and by whom. */
   firstResponseAt?: Date;
   firstResponseBy?: Person;
+  /** The SLA clocks: targets, warnings and breaches sent, pauses, follow-ups. */
+  sla: SlaState;
   /** Where the ticket's cards live, once posted: the triage thread and the requester's card. */
   triage?: { conversationId: string; activityId: string };
   requesterCard?: { conversationId: string; activityId: string };
@@ -114,6 +117,7 @@ export function newTicket(args: {
   now: Date;
   firstResponseDueAt: Date;
   resolutionDueAt: Date;
+  sla: SlaState;
 }): Ticket {
   const { draft } = args;
   return {
@@ -137,6 +141,7 @@ export function newTicket(args: {
     updatedAt: args.now,
     firstResponseDueAt: args.firstResponseDueAt,
     resolutionDueAt: args.resolutionDueAt,
+    sla: args.sla,
     tier: 1,
     eventCount: 1,
   };

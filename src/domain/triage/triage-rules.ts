@@ -1,4 +1,12 @@
-import { SlaPolicy, initialDueTimes } from '../sla/policy';
+import {
+  partsArrived,
+  recordFirstResponse,
+  startWaitingForParts,
+  startWaitingForRequester,
+  stopWaitingForRequester,
+  withDueTimes,
+} from '../sla/clocks';
+import { SlaPolicy } from '../sla/policy';
 import { Category } from '../tickets/category';
 import { Impact, Severity, priorityOf } from '../tickets/priority-matrix';
 import { Person, Ticket, TicketEvent, isOpen } from '../tickets/ticket';
@@ -7,11 +15,18 @@ import { Person, Ticket, TicketEvent, isOpen } from '../tickets/ticket';
 export type TriageAction =
   | { kind: 'assignMe' }
   | { kind: 'assign'; to: Person }
-  | { kind: 'classify'; impact?: Impact; severity?: Severity; category?: Category };
+  | { kind: 'classify'; impact?: Impact; severity?: Severity; category?: Category }
+  /** the date was checked with `checkPartsDate` */
+  | { kind: 'partsWait'; expectedDate: string }
+  | { kind: 'partsArrived' }
+  | { kind: 'waitRequester' }
+  | { kind: 'resume' };
 
 export interface TriageChange {
   ticket: Ticket;
   event: Omit<TicketEvent, 'seq'>;
+  /** the requester gets a message about this event in their chat */
+  tellRequester?: boolean;
 }
 
 /**
@@ -33,14 +48,12 @@ export function applyTriage(
       const owner = action.kind === 'assignMe' ? actor : action.to;
       if (ticket.owner?.id === owner.id) return undefined;
       const taking = owner.id === actor.id;
-      const next: Ticket = {
+      const assigned: Ticket = {
         ...ticket,
         owner,
         status: ticket.status === 'new' ? 'assigned' : ticket.status,
-        ...(taking && !ticket.firstResponseAt
-          ? { firstResponseAt: now, firstResponseBy: actor }
-          : {}),
       };
+      const next = taking ? recordFirstResponse(assigned, policy, now, actor) : assigned;
       return {
         ticket: next,
         event: {
@@ -68,15 +81,10 @@ export function applyTriage(
         return undefined;
       }
       const priority = priorityOf(impact, severity);
-      const due =
-        priority === ticket.priority
-          ? {
-              firstResponseDueAt: ticket.firstResponseDueAt,
-              resolutionDueAt: ticket.resolutionDueAt,
-            }
-          : initialDueTimes(policy, priority, ticket.createdAt);
+      const changed: Ticket = { ...ticket, impact, severity, category, priority };
       return {
-        ticket: { ...ticket, impact, severity, category, priority, ...due },
+        // A new priority brings new targets: due times are recomputed from the creation time.
+        ticket: priority === ticket.priority ? changed : withDueTimes(changed, policy, now),
         event: {
           type: 'classified',
           at: now,
@@ -92,6 +100,85 @@ export function applyTriage(
             to: { impact, severity, category, priority },
           },
         },
+      };
+    }
+    case 'partsWait': {
+      if (
+        ticket.status === 'waiting_parts' &&
+        ticket.sla.parts?.expectedDate === action.expectedDate
+      )
+        return undefined;
+      const next = startWaitingForParts(
+        recordFirstResponse(ticket, policy, now, actor),
+        policy,
+        now,
+        action.expectedDate,
+      );
+      return {
+        ticket: next,
+        tellRequester: true,
+        event: {
+          type: 'parts.waiting',
+          at: now,
+          actor,
+          channel: 'teams',
+          data: {
+            expectedDate: action.expectedDate,
+            previousDate: ticket.sla.parts?.expectedDate ?? null,
+            firstResponse: !ticket.firstResponseAt,
+          },
+        },
+      };
+    }
+    case 'partsArrived': {
+      if (ticket.status !== 'waiting_parts') return undefined;
+      const next = partsArrived(ticket, policy, now);
+      return {
+        ticket: next,
+        tellRequester: true,
+        event: {
+          type: 'parts.arrived',
+          at: now,
+          actor,
+          channel: 'teams',
+          data: {
+            expectedDate: ticket.sla.parts?.expectedDate ?? null,
+            pausedMinutes:
+              next.sla.resolution.pausedBusinessMinutes -
+              ticket.sla.resolution.pausedBusinessMinutes,
+          },
+        },
+      };
+    }
+    case 'waitRequester': {
+      if (ticket.status === 'waiting_requester' || ticket.status === 'waiting_parts') {
+        return undefined;
+      }
+      const next = startWaitingForRequester(
+        recordFirstResponse(ticket, policy, now, actor),
+        policy,
+        now,
+      );
+      return {
+        ticket: next,
+        tellRequester: true,
+        event: {
+          type: 'waiting.requester',
+          at: now,
+          actor,
+          channel: 'teams',
+          data: {
+            firstResponse: !ticket.firstResponseAt,
+            autoCloseAt: next.sla.autoCloseAt?.toISOString() ?? null,
+          },
+        },
+      };
+    }
+    case 'resume': {
+      if (ticket.status !== 'waiting_requester') return undefined;
+      return {
+        ticket: stopWaitingForRequester(ticket, policy, now),
+        event: { type: 'resumed', at: now, actor, channel: 'teams', data: {} },
       };
     }
   }

@@ -6,9 +6,13 @@ import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
 import { TriageAction } from '../../domain/triage/triage-rules';
+import { Ticket } from '../../domain/tickets/ticket';
 import { Logger } from '../../logger';
 import { TriageService } from '../../services/triage.service';
-import { OutboxKind } from '../../storage/outbox.repository';
+import { Clock } from '../../domain/clock';
+import { checkPartsDate } from '../../domain/sla/clocks';
+import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
+import { JobSpec } from '../../storage/outbox.repository';
 import { TenantRepository } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
 import { AdaptiveCardJson } from '../cards/render';
@@ -21,7 +25,8 @@ export interface TriageActionDeps {
   agents: AgentDirectory;
   policy: SlaPolicy;
   log: Logger;
-  kick: (tenantId: string, number: number, kinds: OutboxKind[]) => void;
+  clock: Clock;
+  kick: (tenantId: string, number: number, jobs: JobSpec[]) => void;
 }
 
 /** Card data is untrusted: parsed strictly; the ticket and the actor's rights come from storage. */
@@ -32,13 +37,40 @@ const Classify = Base.extend({
   severity: z.enum(SEVERITIES).optional(),
   category: z.enum(CATEGORIES).optional(),
 });
+const PartsWait = Base.extend({ expectedDate: z.string().max(40) });
 
 export const TRIAGE_VERBS = [
   'triage.assignMe',
   'triage.assign',
   'triage.classify',
   'triage.refresh',
+  'triage.partsWait',
+  'triage.partsArrived',
+  'triage.waitRequester',
+  'triage.resume',
 ] as const;
+
+/** The note an agent reads after a change made from the card. */
+function changedNote(locale: Locale, action: TriageAction, ticket: Ticket, policy: SlaPolicy) {
+  switch (action.kind) {
+    case 'classify':
+      return t(locale, 'triage.noteClassified', {
+        priority: t(locale, `priority.${ticket.priority}`),
+      });
+    case 'partsWait':
+      return t(locale, 'triage.notePartsWaiting', {
+        date: formatLocalDate(locale, action.expectedDate, policy.calendar.timeZone),
+      });
+    case 'partsArrived':
+      return t(locale, 'triage.notePartsArrived');
+    case 'waitRequester':
+      return t(locale, 'triage.noteWaitingRequester');
+    case 'resume':
+      return t(locale, 'triage.noteResumed');
+    default:
+      return t(locale, 'triage.noteAssigned', { name: ticket.owner?.name ?? '' });
+  }
+}
 
 export async function runTriageAction(
   verb: (typeof TRIAGE_VERBS)[number],
@@ -60,7 +92,7 @@ export async function runTriageAction(
     if (verb === 'triage.refresh') {
       // Universal actions: Teams asks for the current card when an agent views it.
       const ticket = await deps.triage.current(tenantId, base.data.number);
-      const card = triageCard(locale, ticket, deps.policy, { agents });
+      const card = triageCard(locale, ticket, deps.policy, { agents, now: deps.clock.now() });
       return isAgent ? card : forClickerOnly(card);
     }
 
@@ -71,20 +103,53 @@ export async function runTriageAction(
       const to = parsed.success ? agents.find((a) => a.id === parsed.data.assignee) : undefined;
       if (!to) return t(locale, 'error.invalidAction'); // only agents of the tier can own tickets
       action = { kind: 'assign', to: { id: to.id, name: to.name } };
-    } else {
+    } else if (verb === 'triage.classify') {
       const parsed = Classify.safeParse(data);
       if (!parsed.success) return t(locale, 'error.invalidAction');
       action = { kind: 'classify', ...parsed.data };
-    }
+    } else if (verb === 'triage.partsWait') {
+      const parsed = PartsWait.safeParse(data);
+      const now = deps.clock.now();
+      const problem = parsed.success
+        ? checkPartsDate(deps.policy, now, parsed.data.expectedDate)
+        : 'invalid';
+      if (problem || !parsed.success) {
+        const ticket = await deps.triage.current(tenantId, base.data.number);
+        const cal = deps.policy.calendar;
+        return forClickerOnly(
+          triageCard(locale, ticket, deps.policy, {
+            agents,
+            now,
+            note: t(locale, 'triage.notePartsDate', {
+              from: formatLocalDate(
+                locale,
+                addBusinessDays(now, deps.policy.parts.minBusinessDays, cal),
+                cal.timeZone,
+              ),
+              to: formatLocalDate(
+                locale,
+                addBusinessDays(now, deps.policy.parts.maxBusinessDays, cal),
+                cal.timeZone,
+              ),
+            }),
+            noteColor: 'Attention',
+          }),
+        );
+      }
+      action = { kind: 'partsWait', expectedDate: parsed.data.expectedDate };
+    } else if (verb === 'triage.partsArrived') action = { kind: 'partsArrived' };
+    else if (verb === 'triage.waitRequester') action = { kind: 'waitRequester' };
+    else action = { kind: 'resume' };
 
     const outcome = await deps.triage.act(tenantId, base.data.number, actor, isAgent, action);
     const people = agents;
-    const priority = t(locale, `priority.${outcome.ticket.priority}`);
+    const now = deps.clock.now();
     switch (outcome.kind) {
       case 'refused':
         deps.log.info({ activityId: ctx.activity.id, verb }, 'triage action refused: not an agent');
         return forClickerOnly(
           triageCard(locale, outcome.ticket, deps.policy, {
+            now,
             note: t(locale, 'triage.noteRefused'),
             noteColor: 'Attention',
           }),
@@ -93,6 +158,7 @@ export async function runTriageAction(
         return forClickerOnly(
           triageCard(locale, outcome.ticket, deps.policy, {
             agents: people,
+            now,
             note:
               action.kind === 'assignMe' && outcome.ticket.owner
                 ? t(locale, 'triage.noteTaken', { name: outcome.ticket.owner.name })
@@ -101,17 +167,15 @@ export async function runTriageAction(
           }),
         );
       case 'changed':
-        deps.kick(tenantId, outcome.ticket.number, ['triage.update', 'requester.update']);
+        deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
         return triageCard(locale, outcome.ticket, deps.policy, {
           agents: people,
-          note:
-            action.kind === 'classify'
-              ? t(locale, 'triage.noteClassified', { priority })
-              : t(locale, 'triage.noteAssigned', { name: outcome.ticket.owner?.name ?? '' }),
+          now,
+          note: changedNote(locale, action, outcome.ticket, deps.policy),
           noteColor: 'Good',
         });
       case 'unchanged':
-        return triageCard(locale, outcome.ticket, deps.policy, { agents: people });
+        return triageCard(locale, outcome.ticket, deps.policy, { agents: people, now });
     }
   } catch (e) {
     if (e instanceof StorageUnavailableError) return t(locale, 'error.storage');

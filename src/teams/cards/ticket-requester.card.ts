@@ -1,5 +1,6 @@
 import template from '../../../adaptiveCards/ticket-requester.json';
 import { Locale, formatDateTime, t } from '../../domain/i18n';
+import { formatLocalDate } from '../../domain/sla/business-calendar';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, isOpen } from '../../domain/tickets/ticket';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
@@ -43,7 +44,18 @@ export function ticketRequesterCard(
       ? [{ label: t(locale, 'ticket.firstResponseDue'), value: when(ticket.firstResponseDueAt) }]
       : []),
     ...(isOpen(ticket)
-      ? [{ label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) }]
+      ? [
+          {
+            label: t(locale, 'ticket.resolutionDue'),
+            value: ticket.sla.resolution.pausedSince
+              ? ticket.sla.parts
+                ? t(locale, 'ticket.pausedParts', {
+                    date: formatLocalDate(locale, ticket.sla.parts.expectedDate, zone),
+                  })
+                : t(locale, 'ticket.pausedRequester')
+              : when(ticket.resolutionDueAt),
+          },
+        ]
       : []),
     {
       label: t(locale, 'ticket.owner'),

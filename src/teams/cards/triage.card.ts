@@ -1,9 +1,11 @@
 import template from '../../../adaptiveCards/triage.json';
-import { Locale, formatDateTime, t } from '../../domain/i18n';
+import { Locale, formatDateTime, formatMinutes, t } from '../../domain/i18n';
+import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
+import { slaHealth } from '../../domain/sla/clocks';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
-import { Person, Ticket } from '../../domain/tickets/ticket';
+import { Person, Ticket, isOpen } from '../../domain/tickets/ticket';
 import { AdaptiveCardJson, PRIORITY_COLOR, escapeMarkdown, expand, shorten } from './render';
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
@@ -19,6 +21,29 @@ export interface TriageCardOptions {
   noteColor?: 'Default' | 'Attention' | 'Good' | 'Warning';
   /** full length of the description when only its head is loaded */
   descriptionLength?: number;
+  /** the current time, for the range of dates offered for parts */
+  now?: Date;
+}
+
+const HEALTH_COLOR = { ok: 'Default', atRisk: 'Warning', breached: 'Attention', paused: 'Accent' };
+
+/** The one-line SLA state of a ticket: at risk, breached or paused (empty when on track). */
+export function slaLine(locale: Locale, ticket: Ticket, policy: SlaPolicy): string {
+  const when = (d: Date) => formatDateTime(locale, d, policy.calendar.timeZone);
+  const { health, clock } = slaHealth(ticket);
+  const due = clock === 'firstResponse' ? ticket.firstResponseDueAt : ticket.resolutionDueAt;
+  switch (health) {
+    case 'ok':
+      return '';
+    case 'paused':
+      return ticket.sla.resolution.pauseReason === 'parts' && ticket.sla.parts
+        ? t(locale, 'sla.paused.parts', {
+            date: formatLocalDate(locale, ticket.sla.parts.expectedDate, policy.calendar.timeZone),
+          })
+        : t(locale, 'sla.paused.requester');
+    default:
+      return t(locale, `sla.${health}.${clock!}`, { due: when(due) });
+  }
 }
 
 /**
@@ -38,7 +63,8 @@ export function triageCard(
   policy: SlaPolicy,
   opts: TriageCardOptions = {},
 ): AdaptiveCardJson {
-  const when = (d: Date) => formatDateTime(locale, d, policy.calendar.timeZone);
+  const zone = policy.calendar.timeZone;
+  const when = (d: Date) => formatDateTime(locale, d, zone);
   const shown = shorten(ticket.description, 1500);
   const fullLength = Math.max(opts.descriptionLength ?? 0, ticket.description.length);
   const priority = t(locale, `priority.${ticket.priority}`);
@@ -58,10 +84,34 @@ export function triageCard(
       value: ticket.owner ? escapeMarkdown(ticket.owner.name) : t(locale, 'ticket.unassigned'),
     },
     ticket.firstResponseAt
-      ? { label: t(locale, 'triage.firstResponse'), value: when(ticket.firstResponseAt) }
+      ? {
+          label: t(locale, 'triage.firstResponse'),
+          value:
+            ticket.sla.firstResponse.actualMinutes !== undefined
+              ? t(locale, 'triage.firstResponseMet', {
+                  when: when(ticket.firstResponseAt),
+                  actual: formatMinutes(locale, ticket.sla.firstResponse.actualMinutes),
+                  target: formatMinutes(locale, ticket.sla.firstResponse.targetMinutes),
+                })
+              : when(ticket.firstResponseAt),
+        }
       : { label: t(locale, 'ticket.firstResponseDue'), value: when(ticket.firstResponseDueAt) },
-    { label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) },
+    ...(ticket.sla.resolution.pausedSince
+      ? []
+      : [{ label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) }]),
+    ...(ticket.sla.parts
+      ? [
+          {
+            label: t(locale, 'triage.partsExpected'),
+            value: formatLocalDate(locale, ticket.sla.parts.expectedDate, zone),
+          },
+        ]
+      : []),
   ];
+  const open = isOpen(ticket);
+  const today = opts.now ?? ticket.updatedAt;
+  const partsMin = addBusinessDays(today, policy.parts.minBusinessDays, policy.calendar);
+  const health = slaHealth(ticket).health;
   return expand(template, {
     number: ticket.number,
     heading: t(locale, 'triage.heading', { trackingId: ticket.trackingId, priority }),
@@ -70,6 +120,16 @@ export function triageCard(
     title: ticket.title,
     note: opts.note ?? '',
     noteColor: opts.noteColor ?? 'Default',
+    slaLine: slaLine(locale, ticket, policy),
+    slaColor: HEALTH_COLOR[health],
+    canWaitParts: open && ticket.status !== 'waiting_parts',
+    waitingParts: ticket.status === 'waiting_parts',
+    canWaitRequester:
+      open && ticket.status !== 'waiting_requester' && ticket.status !== 'waiting_parts',
+    waitingRequester: ticket.status === 'waiting_requester',
+    partsMin,
+    partsMax: addBusinessDays(today, policy.parts.maxBusinessDays, policy.calendar),
+    partsValue: ticket.sla.parts?.expectedDate ?? partsMin,
     facts,
     description: shown.text,
     truncatedNote:
@@ -97,6 +157,12 @@ export function triageCard(
       impact: t(locale, 'form.impactLabel'),
       severity: t(locale, 'form.severityLabel'),
       category: t(locale, 'form.categoryLabel'),
+      partsWait: t(locale, 'triage.partsWait'),
+      partsDate: t(locale, 'triage.partsDate'),
+      partsArrived: t(locale, 'triage.partsArrived'),
+      waitRequester: t(locale, 'triage.waitRequester'),
+      resume: t(locale, 'triage.resume'),
+      submit: t(locale, 'button.submit'),
     },
   });
 }

@@ -1,5 +1,6 @@
 import { Activity, ConversationReference, MessageFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { Clock } from '../../domain/clock';
 import { t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket } from '../../domain/tickets/ticket';
@@ -14,6 +15,7 @@ import { UserRepository } from '../../storage/user.repository';
 import { asAttachment } from '../cards/render';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { triageCard } from '../cards/triage.card';
+import { channelNoticeText, requesterNoticeText } from './notices';
 
 /** Teams puts the root message id of a channel thread in the conversation id. */
 export function threadActivityId(conversationId: string): string | undefined {
@@ -35,9 +37,13 @@ export class TeamsNotifier {
       agents: AgentDirectory;
       policy: SlaPolicy;
       log: Logger;
+      /** sets the ticket's durable SLA timer (the `sla.arm` job) */
+      arm?: (tenantId: string, number: number) => Promise<void>;
       /** give each new ticket to the least-loaded agent of tier 1 (spec 2.4; off by default) */
       autoAssign?: (tenantId: string, number: number, agents: Person[]) => Promise<void>;
       supportAdmins?: string[];
+      /** the clock every rule reads (dates offered on cards) */
+      clock?: Clock;
     },
   ) {}
 
@@ -55,7 +61,44 @@ export class TeamsNotifier {
         return this.mentionOnCall(ticket);
       case 'requester.update':
         return this.updateRequester(ticket, length);
+      case 'sla.arm':
+        return this.deps.arm?.(ticket.tenantId, ticket.number);
+      case 'channel.notice':
+        return this.channelNotice(ticket, Number(job.ref));
+      case 'requester.notice':
+        return this.requesterNotice(ticket, Number(job.ref));
     }
+  }
+
+  /** An SLA notice in the ticket's thread of the triage channel. */
+  private async channelNotice(ticket: Ticket, seq: number): Promise<void> {
+    const event = await this.deps.tickets.event(ticket.tenantId, ticket.number, seq);
+    if (!event) return;
+    const settings = await this.channel(ticket);
+    if (!ticket.triage) throw new HeldError('triage card not posted yet');
+    const triage = settings.triage!;
+    const text = channelNoticeText(triage.locale ?? 'en', ticket, event, this.deps.policy);
+    if (!text) return;
+    const ref = this.threadRef(triage, ticket.triage.conversationId, ticket.tenantId);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+      await ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+    });
+  }
+
+  /** A message about the ticket in the requester's 1:1 chat (nothing when the bot has none). */
+  private async requesterNotice(ticket: Ticket, seq: number): Promise<void> {
+    const event = await this.deps.tickets.event(ticket.tenantId, ticket.number, seq);
+    if (!event) return;
+    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const conv = ctx.profile?.conversation;
+    if (!conv) return;
+    const locale = ctx.profile?.language ?? ticket.locale;
+    const text = requesterNoticeText(locale, ticket, event, this.deps.policy);
+    if (!text) return;
+    const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      await turn.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+    });
   }
 
   private async channel(ticket: Ticket) {
@@ -84,6 +127,7 @@ export class TeamsNotifier {
     const card = triageCard(locale, ticket, this.deps.policy, {
       agents,
       descriptionLength,
+      now: this.deps.clock?.now(),
     });
     let conversationId = '';
     await this.deps.adapter.createConversationAsync(
@@ -129,16 +173,30 @@ export class TeamsNotifier {
         trackingId,
         status: status ? `HTTP ${status}` : 'error',
       });
-      const ref = {
-        ...this.reference(conv.serviceUrl, conv.conversationId, job.tenantId, false),
-        user: { id: conv.userId, name: conv.userName ?? '' },
-      } as ConversationReference;
+      const ref = this.chatRef(conv, conv.conversationId, job.tenantId);
       await this.deps.adapter
         .continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
           await turn.sendActivity(text);
         })
         .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'admin notice failed'));
     }
+  }
+
+  /** A thread of the triage channel. */
+  private threadRef(triage: ChannelRef, conversationId: string, tenantId: string) {
+    return this.reference(triage.serviceUrl, conversationId, tenantId, true);
+  }
+
+  /** A person's 1:1 chat with the bot (a conversation of theirs, e.g. where their card is). */
+  private chatRef(
+    conv: { serviceUrl: string; userId: string; userName?: string },
+    conversationId: string,
+    tenantId: string,
+  ): ConversationReference {
+    return {
+      ...this.reference(conv.serviceUrl, conversationId, tenantId, false),
+      user: { id: conv.userId, name: conv.userName ?? '' },
+    } as ConversationReference;
   }
 
   private reference(
@@ -167,13 +225,9 @@ export class TeamsNotifier {
     const card = triageCard(triage.locale ?? 'en', ticket, this.deps.policy, {
       agents: await this.agentsOf(triage, ticket.tenantId),
       descriptionLength,
+      now: this.deps.clock?.now(),
     });
-    const ref = this.reference(
-      triage.serviceUrl,
-      ticket.triage!.conversationId,
-      ticket.tenantId,
-      true,
-    );
+    const ref = this.threadRef(triage, ticket.triage!.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
       await ctx.updateActivity({
         ...MessageFactory.attachment(asAttachment(card)),
@@ -196,12 +250,7 @@ export class TeamsNotifier {
       trackingId: ticket.trackingId,
       mentions: mentions.map((m) => m.text).join(', '),
     });
-    const ref = this.reference(
-      triage.serviceUrl,
-      ticket.triage.conversationId,
-      ticket.tenantId,
-      true,
-    );
+    const ref = this.threadRef(triage, ticket.triage.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
       await ctx.sendActivity({ type: 'message', text, entities: mentions });
     });
@@ -219,15 +268,7 @@ export class TeamsNotifier {
       acknowledgement: true,
       descriptionLength,
     });
-    const ref = {
-      ...this.reference(
-        conv.serviceUrl,
-        ticket.requesterCard.conversationId,
-        ticket.tenantId,
-        false,
-      ),
-      user: { id: conv.userId, name: conv.userName ?? '' },
-    } as ConversationReference;
+    const ref = this.chatRef(conv, ticket.requesterCard.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
       await turn.updateActivity({
         ...MessageFactory.attachment(asAttachment(card)),

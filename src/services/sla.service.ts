@@ -1,0 +1,217 @@
+import { Clock } from '../domain/clock';
+import { ConcurrencyError } from '../domain/errors';
+import { CHANNEL_NOTICES, Notice, evaluate, nextWake } from '../domain/sla/clocks';
+import { SlaPolicy, policyFingerprint } from '../domain/sla/policy';
+import { Ticket } from '../domain/tickets/ticket';
+import { Logger } from '../logger';
+import { JobSpec } from '../storage/outbox.repository';
+import { TicketRepository } from '../storage/ticket.repository';
+import { TimerRepository, Wake } from '../storage/timer.repository';
+
+/** Who acts when the bot itself records an SLA event. */
+export const SLA_ACTOR = { id: 'system', name: 'Support Desk' };
+
+/** Wake rows handled per query. */
+const PAGE = 200;
+/**
+ * A sweep with a few due wake-ups handles them one by one, in due order (notices reach a channel
+ * in the order they fell due, with no burst against a partition or Teams' rate limits); a
+ * backlog (after an outage) is worked through with up to 8 at once.
+ */
+const BACKLOG = 20;
+const PARALLEL = 8;
+/** Pages per sweep: a sweep after a long outage catches up over a few passes, not one. */
+const MAX_PAGES = 10;
+
+export interface SweepResult {
+  woke: number;
+  /** notices recorded (each is queued in the outbox once) */
+  notices: number;
+}
+
+/** The outbox jobs an SLA event queues: notices by audience, and the cards it changes. */
+export function jobsFor(notices: Notice[], seq: number, statusChanged: boolean): JobSpec[] {
+  const ref = String(seq);
+  const toChannel = notices.some((n) => CHANNEL_NOTICES.has(n.kind));
+  const toRequester = notices.some((n) => !CHANNEL_NOTICES.has(n.kind));
+  return [
+    ...(toChannel ? [{ kind: 'channel.notice' as const, ref }] : []),
+    ...(toRequester ? [{ kind: 'requester.notice' as const, ref }] : []),
+    // The triage card shows at-risk / breached states and the status; the requester's, the status.
+    ...(toChannel || statusChanged ? ['triage.update' as const] : []),
+    ...(statusChanged ? ['requester.update' as const] : []),
+  ];
+}
+
+/**
+ * The SLA engine's moving part: durable timers (wake rows indexed by due time) and the sweep that
+ * turns due times into recorded notices. Every rule reads the injected clock. Each notice is
+ * recorded with the ticket's etag, in the same transaction as its outbox job: with several bot
+ * instances sweeping the same rows, a notice is queued once.
+ */
+export class SlaService {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<SweepResult>;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: {
+      tickets: TicketRepository;
+      timers: TimerRepository;
+      clock: Clock;
+      policy: SlaPolicy;
+      log: Logger;
+      kick?: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+    },
+  ) {}
+
+  /** Sets the durable timer for the ticket's next due time (the `sla.arm` outbox job). */
+  async arm(tenantId: string, number: number): Promise<void> {
+    const stored = await this.deps.tickets.get(tenantId, number);
+    if (!stored) return;
+    await this.armFor(stored.ticket);
+  }
+
+  private async armFor(ticket: Ticket): Promise<void> {
+    const at = nextWake(ticket, this.deps.policy);
+    if (!at) return;
+    // Never in the past: a wake-up that is due keeps the sweep busy until it is handled.
+    const floor = this.deps.clock.now().getTime() + 1000;
+    await this.deps.timers.arm(
+      ticket.tenantId,
+      ticket.number,
+      new Date(Math.max(at.getTime(), floor)),
+    );
+  }
+
+  /**
+   * After the policy file changed, every open ticket is looked at once: its due times are
+   * recomputed (its fingerprint differs) and its timers set again. Returns the tickets re-armed.
+   */
+  async reconcilePolicy(): Promise<number> {
+    if (!(await this.deps.timers.policyChanged(policyFingerprint(this.deps.policy)))) return 0;
+    const items = await this.deps.timers.ticketsWithWakes();
+    await this.deps.timers.armAll(items, this.deps.clock.now());
+    this.deps.log.info({ tickets: items.length }, 'SLA policy changed: due times are recomputed');
+    return items.length;
+  }
+
+  start(intervalMs: number): void {
+    this.stopped = false;
+    const tick = () => {
+      this.timer = setTimeout(async () => {
+        await this.sweep().catch((e) =>
+          this.deps.log.warn({ err: (e as Error).message }, 'SLA sweep failed'),
+        );
+        if (!this.stopped) tick();
+      }, intervalMs);
+      this.timer.unref?.();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over the due wake rows; a pass already running is joined, then one more runs. */
+  async sweep(): Promise<SweepResult> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.sweepOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<SweepResult> {
+    const result: SweepResult = { woke: 0, notices: 0 };
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const wakes = await this.deps.timers.due(this.deps.clock.now(), PAGE);
+      const parallel = wakes.length > BACKLOG ? PARALLEL : 1;
+      for (let i = 0; i < wakes.length; i += parallel) {
+        const counts = await Promise.all(
+          wakes.slice(i, i + parallel).map((w) =>
+            this.handle(w).catch((e) => {
+              this.deps.log.warn(
+                { err: (e as Error).message, tenantId: w.tenantId, number: w.number },
+                'SLA wake-up failed; retried at the next sweep',
+              );
+              return 0;
+            }),
+          ),
+        );
+        result.woke += counts.length;
+        result.notices += counts.reduce((a, b) => a + b, 0);
+      }
+      if (wakes.length < PAGE) break;
+    }
+    return result;
+  }
+
+  /** Handles one wake row; returns the number of notices recorded. */
+  private async handle(wake: Wake): Promise<number> {
+    const { tickets, policy, clock } = this.deps;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await tickets.get(wake.tenantId, wake.number);
+      if (!stored) {
+        await this.deps.timers.remove(wake);
+        return 0;
+      }
+      const now = clock.now();
+      const { ticket: next, notices } = evaluate(stored.ticket, policy, now);
+      if (notices.length === 0 && next === stored.ticket) {
+        // Stale or early: nothing is due; the next due time gets its own wake row.
+        await this.armFor(stored.ticket);
+        await this.deps.timers.remove(wake);
+        return 0;
+      }
+      const seq = stored.ticket.eventCount + 1;
+      const statusChanged = next.status !== stored.ticket.status;
+      const jobs = jobsFor(notices, seq, statusChanged);
+      try {
+        const after = await tickets.appendEvent(
+          stored,
+          {
+            type: notices.length > 0 ? 'sla' : 'sla.recomputed',
+            at: now,
+            actor: SLA_ACTOR,
+            channel: 'system',
+            data: {
+              notices: notices.map((n) => ({
+                kind: n.kind,
+                dueAt: n.dueAt.toISOString(),
+                ...(n.targetMinutes !== undefined ? { targetMinutes: n.targetMinutes } : {}),
+                ...(n.elapsedMinutes !== undefined ? { elapsedMinutes: n.elapsedMinutes } : {}),
+              })),
+              ...(statusChanged ? { from: stored.ticket.status, to: next.status } : {}),
+              ...(next.sla.resolution.actualMinutes !== undefined && statusChanged
+                ? {
+                    resolutionActualMinutes: next.sla.resolution.actualMinutes,
+                    resolutionTargetMinutes: next.sla.resolution.targetMinutes,
+                  }
+                : {}),
+            },
+          },
+          () => next,
+          undefined,
+          jobs,
+        );
+        if (jobs.length > 0) this.deps.kick?.(wake.tenantId, wake.number, jobs);
+        // The wake row goes only once the next one is set: a crash in between wakes it again.
+        await this.armFor(after?.ticket ?? next);
+        await this.deps.timers.remove(wake);
+        if (notices.length > 0) {
+          this.deps.log.info(
+            { ticket: next.trackingId, notices: notices.map((n) => n.kind) },
+            'SLA notices recorded',
+          );
+        }
+        return notices.length;
+      } catch (e) {
+        if (e instanceof ConcurrencyError) continue; // another instance or an agent wrote first
+        throw e;
+      }
+    }
+    return 0;
+  }
+}

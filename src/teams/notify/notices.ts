@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { Locale, formatDateTime, formatMinutes, t } from '../../domain/i18n';
+import { formatLocalDate } from '../../domain/sla/business-calendar';
+import { CHANNEL_NOTICES, NoticeKind } from '../../domain/sla/clocks';
+import { SlaPolicy } from '../../domain/sla/policy';
+import { Ticket, TicketEvent } from '../../domain/tickets/ticket';
+import { escapeMarkdown } from '../cards/render';
+
+/**
+ * The text of SLA notices: to the ticket's channel thread (warnings, breaches, late parts) and to
+ * the requester's chat (status updates, parts follow-ups, waits, closing). Rendered from the
+ * stored event at sending time; event data is parsed, never trusted.
+ */
+const NoticeData = z.object({
+  notices: z
+    .array(
+      z.object({
+        kind: z.string(),
+        dueAt: z.string(),
+        targetMinutes: z.number().optional(),
+      }),
+    )
+    .default([]),
+});
+const PartsData = z.object({ expectedDate: z.string().nullable().optional() });
+const WaitData = z.object({ autoCloseAt: z.string().optional() });
+
+function noticesOf(event: TicketEvent) {
+  const parsed = NoticeData.safeParse(event.data);
+  return parsed.success ? parsed.data.notices : [];
+}
+
+/** The channel's text for an event, or undefined when it has nothing for the channel. */
+export function channelNoticeText(
+  locale: Locale,
+  ticket: Ticket,
+  event: TicketEvent,
+  policy: SlaPolicy,
+): string | undefined {
+  const zone = policy.calendar.timeZone;
+  const when = (d: Date) => formatDateTime(locale, d, zone);
+  const lines = noticesOf(event)
+    .filter((n) => CHANNEL_NOTICES.has(n.kind as NoticeKind))
+    .map((n) => {
+      const base = { trackingId: ticket.trackingId };
+      const target = formatMinutes(locale, n.targetMinutes ?? 0);
+      const percent = Math.round(policy.warningThreshold * 100);
+      switch (n.kind as NoticeKind) {
+        case 'firstResponse.warning':
+          return t(locale, 'notice.firstResponse.warning', {
+            ...base,
+            percent,
+            due: when(ticket.firstResponseDueAt),
+          });
+        case 'resolution.warning':
+          return t(locale, 'notice.resolution.warning', {
+            ...base,
+            percent,
+            due: when(ticket.resolutionDueAt),
+          });
+        case 'firstResponse.breach':
+        case 'resolution.breach':
+          return t(locale, `notice.${n.kind as 'resolution.breach'}`, {
+            ...base,
+            target,
+            due: when(new Date(n.dueAt)),
+          });
+        default:
+          return t(locale, 'notice.parts.overdue', {
+            ...base,
+            date: formatLocalDate(locale, ticket.sla.parts?.expectedDate ?? '', zone),
+          });
+      }
+    });
+  return lines.length > 0 ? lines.join('\n\n') : undefined;
+}
+
+/** The requester's text for an event, or undefined when it has nothing for them. */
+export function requesterNoticeText(
+  locale: Locale,
+  ticket: Ticket,
+  event: TicketEvent,
+  policy: SlaPolicy,
+): string | undefined {
+  const zone = policy.calendar.timeZone;
+  const when = (d: Date) => formatDateTime(locale, d, zone);
+  const day = (date: string) => formatLocalDate(locale, date, zone);
+  const base = { trackingId: ticket.trackingId };
+  switch (event.type) {
+    case 'parts.waiting': {
+      const data = PartsData.safeParse(event.data);
+      const date = (data.success && data.data.expectedDate) || ticket.sla.parts?.expectedDate;
+      return date ? t(locale, 'notice.parts.waiting', { ...base, date: day(date) }) : undefined;
+    }
+    case 'parts.arrived':
+      return t(locale, 'notice.parts.arrived', { ...base, due: when(ticket.resolutionDueAt) });
+    case 'waiting.requester': {
+      const data = WaitData.safeParse(event.data);
+      const at =
+        data.success && data.data.autoCloseAt ? new Date(data.data.autoCloseAt) : undefined;
+      return t(locale, 'notice.waiting.requester', {
+        ...base,
+        date: at && !Number.isNaN(at.getTime()) ? when(at) : '—',
+      });
+    }
+    case 'sla':
+      break;
+    default:
+      return undefined;
+  }
+  const lines = noticesOf(event)
+    .filter((n) => !CHANNEL_NOTICES.has(n.kind as NoticeKind))
+    .map((n) => {
+      switch (n.kind as NoticeKind) {
+        case 'parts.followUp': {
+          const date = ticket.sla.parts?.expectedDate;
+          if (!date) return undefined;
+          const late = ticket.sla.parts!.expectedAt.getTime() <= event.at.getTime();
+          return t(locale, late ? 'notice.parts.followUpLate' : 'notice.parts.followUp', {
+            ...base,
+            date: day(date),
+          });
+        }
+        case 'autoClose':
+          return t(locale, 'notice.autoClose', { ...base, days: policy.autoCloseBusinessDays });
+        default: {
+          const who =
+            ticket.status === 'waiting_requester'
+              ? t(locale, 'notice.update.waiting')
+              : ticket.owner
+                ? t(locale, 'notice.update.owner', {
+                    name: escapeMarkdown(ticket.owner.name),
+                    due: when(ticket.resolutionDueAt),
+                  })
+                : t(locale, 'notice.update.queue', { due: when(ticket.resolutionDueAt) });
+          return t(locale, 'notice.update', {
+            ...base,
+            title: escapeMarkdown(ticket.title),
+            status: t(locale, `status.${ticket.status}`),
+            who,
+          });
+        }
+      }
+    })
+    .filter((line): line is string => !!line);
+  return lines.length > 0 ? lines.join('\n\n') : undefined;
+}
