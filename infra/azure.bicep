@@ -48,6 +48,10 @@ param autoAssign string = '0'
 @description('Path of an SLA policy JSON file inside the app (SLA_POLICY_FILE); empty for the shipped config/sla-policy.json.')
 param slaPolicyFile string = ''
 
+@secure()
+@description('HMAC-SHA256 key of POST /api/intake/email, at least 16 characters (EMAIL_INTAKE_SECRET); empty: no e-mail intake.')
+param emailIntakeSecret string = ''
+
 /** Tables of the product: src/storage/tables.ts TABLE_NAMES (the app also creates missing ones at start). */
 var tableNames = ['tickets', 'users', 'tenants', 'timers']
 
@@ -153,6 +157,7 @@ var appSettings = [
   { name: 'SLA_SWEEP_MS', value: '30000' }
   { name: 'AUTO_ASSIGN', value: autoAssign }
   { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
+  { name: 'EMAIL_INTAKE_SECRET', value: emailIntakeSecret }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
   // The toolkit deploys a built zip (dist/ and production node_modules): run it as is.

@@ -26,6 +26,12 @@ const EnvSchema = z.object({
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   SLA_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HMAC-SHA256 key of `POST /api/intake/email`; empty: the endpoint does not exist */
+  EMAIL_INTAKE_SECRET: z
+    .union([z.literal(''), z.string().min(16, 'at least 16 characters when set')])
+    .optional(),
+  /** the tenant e-mail tickets belong to; default MicrosoftAppTenantId, else "local" */
+  EMAIL_INTAKE_TENANT_ID: z.string().max(128).optional(),
 });
 
 export interface Config {
@@ -49,6 +55,8 @@ export interface Config {
   slaSweepMs: number;
   /** give new tickets to the least-loaded tier-1 agent (off by default) */
   autoAssign: boolean;
+  /** `POST /api/intake/email`: present only when a secret is set */
+  emailIntake?: { secret: string; tenantId: string };
 }
 
 export class ConfigError extends Error {
@@ -93,5 +101,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     autoAssign: e.AUTO_ASSIGN === '1' || e.AUTO_ASSIGN === 'true',
+    emailIntake: e.EMAIL_INTAKE_SECRET
+      ? {
+          secret: e.EMAIL_INTAKE_SECRET,
+          // Local clients without a tenant share "local" (src/teams/turn.ts tenantOf).
+          tenantId: e.EMAIL_INTAKE_TENANT_ID || e.MicrosoftAppTenantId || 'local',
+        }
+      : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { SlaPolicy, parseSlaPolicy } from './domain/sla/policy';
 import { Logger, createLogger } from './logger';
 import { loadDefaultClassifier } from './domain/triage/classifier';
 import { IntakeService, Suggest } from './services/intake.service';
+import { EmailIntakeService } from './services/email-intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { TriageService } from './services/triage.service';
@@ -171,6 +172,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       clock,
       kick,
     },
+    requester: { triage, tickets, policy, clock, log, kick },
   });
 
   dispatcher.start();
@@ -204,6 +206,19 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     testClock,
     // Moving the test clock looks at the timers due at the new time right away.
     onClockChange: () => void sla.sweep().catch(() => undefined),
+    emailIntake: config.emailIntake && {
+      secret: config.emailIntake.secret,
+      log,
+      service: new EmailIntakeService({
+        intake,
+        tickets,
+        clock,
+        policy,
+        trackingPrefix: config.trackingPrefix,
+        tenantId: config.emailIntake.tenantId,
+        kick,
+      }),
+    },
     health: async () => {
       if (!storageReady) return { ok: false, detail: 'starting' };
       await pingStorage(tables);

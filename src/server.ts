@@ -2,6 +2,7 @@ import * as restify from 'restify';
 import { z } from 'zod';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { SettableClock } from './domain/clock';
+import { EMAIL_INTAKE_PATH, EmailIntakeDeps, registerEmailIntake } from './edge/email-intake';
 import { Logger } from './logger';
 
 export interface ServerDeps {
@@ -16,6 +17,8 @@ export interface ServerDeps {
   onClockChange?: () => void;
   /** largest request body accepted, in bytes */
   maxBodyBytes?: number;
+  /** `POST /api/intake/email`, only when a secret is configured (404 otherwise) */
+  emailIntake?: EmailIntakeDeps;
 }
 
 const ClockCommand = z.union([
@@ -27,11 +30,15 @@ const ClockCommand = z.union([
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'support-desk', handleUncaughtExceptions: false });
   server.use(
-    restify.plugins.bodyParser({
-      maxBodySize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
-      mapParams: false,
-      rejectUnknown: true,
-    }),
+    // The e-mail intake reads its own raw body: its signature covers the exact bytes.
+    unlessPath(
+      EMAIL_INTAKE_PATH,
+      restify.plugins.bodyParser({
+        maxBodySize: deps.maxBodyBytes ?? 2 * 1024 * 1024,
+        mapParams: false,
+        rejectUnknown: true,
+      }),
+    ),
   );
 
   server.post('/api/messages', async (req, res) => {
@@ -51,6 +58,8 @@ export function createServer(deps: ServerDeps): restify.Server {
       storage: h.ok ? 'ok' : h.detail,
     });
   });
+
+  if (deps.emailIntake) registerEmailIntake(server, deps.emailIntake);
 
   const clock = deps.testClock;
   if (clock) {
@@ -90,4 +99,18 @@ export function createServer(deps: ServerDeps): restify.Server {
     return next();
   });
   return server;
+}
+
+/** Runs `handlers` in order, except for requests to `path`. */
+function unlessPath(path: string, handlers: restify.RequestHandler[]): restify.RequestHandler {
+  return (req, res, next) => {
+    if (req.path() === path) return next();
+    const run = (i: number): void => {
+      if (i === handlers.length) return next();
+      handlers[i](req, res, (err?: unknown) =>
+        err === undefined || err === null ? run(i + 1) : next(err),
+      );
+    };
+    run(0);
+  };
 }

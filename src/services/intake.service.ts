@@ -10,12 +10,13 @@ import {
   IntakeChannel,
   Person,
   Ticket,
+  TicketAttachment,
   createdEvent,
   isOpen,
   newTicket,
 } from '../domain/tickets/ticket';
 import { formatTrackingId } from '../domain/tickets/tracking-number';
-import { OutboxKind } from '../storage/outbox.repository';
+import { JobSpec, OutboxKind } from '../storage/outbox.repository';
 import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
 import { Draft, UserContext, UserRepository } from '../storage/user.repository';
 
@@ -42,6 +43,8 @@ export interface IntakeRequest {
   idemKey: string;
   /** the incoming activity whose reply this creation owes (1:1 messages) */
   replyKey?: string;
+  /** files and screenshots sent with the request (name, type, https link) */
+  attachments?: TicketAttachment[];
 }
 
 export interface IntakeResult {
@@ -68,7 +71,7 @@ export class IntakeService {
       trackingPrefix: string;
       suggest: Suggest;
       /** called after a commit that queued outbox jobs: sends them without waiting */
-      kick?: (tenantId: string, number: number, kinds: OutboxKind[]) => void;
+      kick?: (tenantId: string, number: number, jobs: JobSpec[]) => void;
     },
   ) {}
 
@@ -112,6 +115,7 @@ export class IntakeService {
             requester: req.requester,
             locale: req.locale,
             intakeChannel: req.channel,
+            attachments: req.attachments,
           },
         });
         return { ticket, event: createdEvent(ticket) };
@@ -218,7 +222,11 @@ export class IntakeService {
     const now = this.deps.clock.now();
     // The requester's answer ends a wait for them: the resolution clock runs again.
     const resumes = stored.ticket.status === 'waiting_requester';
-    const jobs: OutboxKind[] = resumes ? ['triage.update', 'requester.update', 'sla.arm'] : [];
+    // The answer shows in the ticket's thread; a wait it ends changes both cards and the timers.
+    const jobs: JobSpec[] = [
+      { kind: 'channel.notice', ref: String(stored.ticket.eventCount + 1) },
+      ...(resumes ? (['triage.update', 'requester.update', 'sla.arm'] as const) : []),
+    ];
     const after = await this.deps.tickets.appendEvent(
       stored,
       {

@@ -3,6 +3,13 @@ import { ConcurrencyError, TicketNotFoundError } from '../domain/errors';
 import { SlaPolicy } from '../domain/sla/policy';
 import { Person, Ticket } from '../domain/tickets/ticket';
 import { TriageAction, applyTriage } from '../domain/triage/triage-rules';
+import {
+  ACTION_ROLE,
+  InvalidTransitionError,
+  LifecycleAction,
+  LifecycleChange,
+  applyLifecycle,
+} from '../domain/tickets/lifecycle';
 import { JobSpec } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
@@ -14,16 +21,25 @@ export type TriageOutcome =
   | { kind: 'conflict'; ticket: Ticket }
   | { kind: 'refused'; ticket: Ticket };
 
+export type LifecycleOutcome =
+  | { kind: 'changed'; ticket: Ticket; jobs: JobSpec[]; change: LifecycleChange }
+  /** the same click delivered again: nothing more was done */
+  | { kind: 'repeated'; ticket: Ticket }
+  | { kind: 'refused'; ticket: Ticket }
+  /** not allowed in the ticket's status (or too late): nothing changed */
+  | { kind: 'invalid'; ticket: Ticket; error: InvalidTransitionError };
+
 /**
  * Every change made from a triage card refreshes both cards, for everyone, and re-arms the SLA
  * timer (due times may have moved); some also send the requester a message about the event.
  */
-function jobsOf(seq: number, tellRequester: boolean | undefined): JobSpec[] {
+function jobsOf(seq: number, tellRequester: boolean | undefined, tellChannel = false): JobSpec[] {
   return [
     'triage.update',
     'requester.update',
     'sla.arm',
     ...(tellRequester ? [{ kind: 'requester.notice' as const, ref: String(seq) }] : []),
+    ...(tellChannel ? [{ kind: 'channel.notice' as const, ref: String(seq) }] : []),
   ];
 }
 
@@ -80,5 +96,56 @@ export class TriageService {
       }
     }
     return { kind: 'conflict', ticket: await this.current(tenantId, number) };
+  }
+
+  /**
+   * A step of the ticket's life (reply, note, resolve, answer, confirm, reopen, cancel). Who may
+   * act comes from stored state: agents (`isAgent`, from the tier's roster) or the ticket's own
+   * requester. `idemKey` (the activity) makes a re-delivered click a no-op.
+   */
+  async lifecycle(
+    tenantId: string,
+    number: number,
+    actor: Person,
+    isAgent: boolean,
+    action: LifecycleAction,
+    idemKey?: string,
+  ): Promise<LifecycleOutcome> {
+    const now = this.deps.clock.now();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.deps.tickets.get(tenantId, number);
+      if (!stored) throw new TicketNotFoundError(String(number));
+      const role = ACTION_ROLE[action.kind];
+      const allowed = role === 'agent' ? isAgent : stored.ticket.requester.id === actor.id;
+      if (!allowed) {
+        await this.deps.tickets.recordRefusal(tenantId, number, actor, action.kind, now);
+        return { kind: 'refused', ticket: stored.ticket };
+      }
+      let change: LifecycleChange;
+      try {
+        change = applyLifecycle(stored.ticket, action, actor, now, this.deps.policy);
+      } catch (e) {
+        if (e instanceof InvalidTransitionError) {
+          return { kind: 'invalid', ticket: stored.ticket, error: e };
+        }
+        throw e;
+      }
+      const jobs = jobsOf(stored.ticket.eventCount + 1, change.tellRequester, change.tellChannel);
+      try {
+        const after = await this.deps.tickets.appendEvent(
+          stored,
+          change.event,
+          () => change.ticket,
+          idemKey,
+          jobs,
+        );
+        if (!after) return { kind: 'repeated', ticket: stored.ticket };
+        return { kind: 'changed', ticket: after.ticket, jobs, change };
+      } catch (e) {
+        if (e instanceof ConcurrencyError) continue;
+        throw e;
+      }
+    }
+    throw new ConcurrencyError(String(number));
   }
 }

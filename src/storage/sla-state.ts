@@ -20,7 +20,7 @@ const SlaStateSchema = z.object({
   firstResponse: ClockSchema,
   resolution: ClockSchema.extend({
     pausedSince: date.optional(),
-    pauseReason: z.enum(['parts', 'requester']).optional(),
+    pauseReason: z.enum(['parts', 'requester', 'resolved']).optional(),
     pausedBusinessMinutes: z.number().nonnegative(),
     pausedWallMinutes: z.number().nonnegative(),
   }),

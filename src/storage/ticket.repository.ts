@@ -13,6 +13,7 @@ import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
 import { JobSpec, OutboxRepository, jobAction } from './outbox.repository';
 import { slaFromJson, slaToJson } from './sla-state';
+import { attachmentsFromJson, attachmentsToJson } from './attachments';
 import { Tables, isUnavailable, statusOf } from './tables';
 
 /** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
@@ -97,12 +98,17 @@ export function ticketToRow(t: Ticket): Row {
     tier: t.tier,
     eventCount: t.eventCount,
     ...(t.firstResponseAt ? { firstResponseAt: t.firstResponseAt } : {}),
+    // Empty when cleared (reopened): a merge must overwrite an older value.
+    resolvedAt: t.resolvedAt ?? '',
+    closedAt: t.closedAt ?? '',
+    reopenCount: t.reopenCount ?? 0,
     firstResponseById: t.firstResponseBy?.id ?? '',
     firstResponseByName: t.firstResponseBy?.name ?? '',
     triageConversationId: t.triage?.conversationId ?? '',
     triageActivityId: t.triage?.activityId ?? '',
     requesterConversationId: t.requesterCard?.conversationId ?? '',
     requesterActivityId: t.requesterCard?.activityId ?? '',
+    ...(t.attachments?.length ? { attachments: attachmentsToJson(t.attachments) } : {}),
   };
 }
 
@@ -145,11 +151,15 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
     tier: Number(r.tier ?? 1),
     eventCount: Number(r.eventCount ?? 0),
     firstResponseAt: r.firstResponseAt ? asDate(r.firstResponseAt) : undefined,
+    resolvedAt: r.resolvedAt ? asDate(r.resolvedAt) : undefined,
+    closedAt: r.closedAt ? asDate(r.closedAt) : undefined,
+    reopenCount: Number(r.reopenCount ?? 0),
     firstResponseBy: asString(r.firstResponseById)
       ? { id: asString(r.firstResponseById), name: asString(r.firstResponseByName) }
       : undefined,
     triage: pair(r.triageConversationId, r.triageActivityId),
     requesterCard: pair(r.requesterConversationId, r.requesterActivityId),
+    attachments: attachmentsFromJson(r.attachments),
   };
 }
 

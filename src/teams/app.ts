@@ -16,6 +16,11 @@ import { welcomeCard } from './cards/welcome.card';
 import { ChannelDeps, handleChannelMessage } from './messages/channel-message';
 import { handlePersonalMessage } from './messages/personal-message';
 import { TRIAGE_VERBS, TriageActionDeps, runTriageAction } from './card-actions/triage-actions';
+import {
+  REQUESTER_VERBS,
+  RequesterActionDeps,
+  runRequesterAction,
+} from './card-actions/requester-actions';
 import { clientLocale, isPersonal, personOf } from './turn';
 
 export interface TeamsDeps {
@@ -23,6 +28,7 @@ export interface TeamsDeps {
   users: UserRepository;
   channel: ChannelDeps;
   triage: TriageActionDeps;
+  requester: RequesterActionDeps;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
@@ -105,6 +111,12 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
   for (const verb of TRIAGE_VERBS) {
     app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
       runTriageAction(verb, ctx, deps.triage, data),
+    );
+  }
+
+  for (const verb of REQUESTER_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runRequesterAction(verb, ctx, deps.requester, data),
     );
   }
 

@@ -1,10 +1,14 @@
-import { TicketRepository } from '../../src/storage/ticket.repository';
 import { Harness, setClock, startHarness, waitFor } from '../support/bot-harness';
+import {
+  moveTo as moveTo_,
+  openTicket,
+  stored as stored_,
+  textsOf,
+  threadTexts as threadTexts_,
+} from '../support/ticket-flow';
 import {
   ChannelMember,
   ChatUser,
-  SentMessage,
-  TENANT_ID,
   TeamChannel,
   accountFor,
   buttonTitles,
@@ -25,48 +29,12 @@ let h: Harness;
 let triage: TeamChannel;
 let luisInChannel: ChannelMember;
 
-const idIn = (text: string) => /SUP-\d{6}/.exec(text)?.[0] ?? '';
-const numberOf = (id: string) => Number(id.slice(4));
-const textsOf = (messages: SentMessage[]) =>
-  messages.map((m) => (typeof m.activity.text === 'string' ? m.activity.text : ''));
-
-/** Everything the bot wrote in the ticket's thread (replies, not the card itself). */
-function threadTexts(id: string): string[] {
-  const root = luisInChannel.cardOf(id);
-  return textsOf(h.teams.messagesIn(root.conversationId)).filter((t) => t !== '');
-}
-
+const threadTexts = (id: string) => threadTexts_(h, luisInChannel, id);
 /** The plain-text messages a requester got in their chat. */
 const chatTexts = (u: ChatUser) => textsOf(u.received()).filter((t) => t !== '');
-
-/** Moves the test clock and waits until the timers due then have been handled and sent. */
-async function moveTo(iso: string): Promise<void> {
-  await setClock(h.url, { now: iso });
-  await h.bot.sla.sweep();
-  await h.bot.dispatcher.idle();
-}
-
-async function newTicket(text: string) {
-  const requester = h.teams.user(`Req ${Math.random().toString(36).slice(2, 6)}`, 'en-US');
-  await requester.say(text);
-  const id = idIn(cardText(requester.lastCard().card));
-  const thread = await waitFor(
-    h,
-    () => {
-      try {
-        return luisInChannel.cardOf(id);
-      } catch {
-        return undefined;
-      }
-    },
-    `the triage card of ${id}`,
-  );
-  await h.bot.dispatcher.idle();
-  return { requester, id, thread };
-}
-
-const stored = async (id: string) =>
-  (await new TicketRepository(h.bot.tables).getFull(TENANT_ID, numberOf(id)))!;
+const moveTo = (iso: string) => moveTo_(h, iso);
+const newTicket = (text: string) => openTicket(h, luisInChannel, text);
+const stored = (id: string) => stored_(h, id);
 
 beforeEach(async () => {
   // Each scenario gets its own bot and storage: their clocks do not interfere.
@@ -162,14 +130,18 @@ describe('waiting for parts', () => {
     );
 
     // a weekend day is refused with the allowed range, and nothing changes
-    const refused = await luisInChannel.click(thread, 'Submit', { expectedDate: '2026-11-28' });
+    const refused = await luisInChannel.submit(thread, 'triage.partsWait', {
+      expectedDate: '2026-11-28',
+    });
     expect(cardText(refused.card!)).toContain(
       'Pick a working day between Thu 26 Nov and Wed 2 Dec for the parts. Nothing was changed.',
     );
     expect((await stored(id)).stored.ticket.status).toBe('assigned');
 
     // three business days ahead: Thu 26, Fri 27, Mon 30
-    const res = await luisInChannel.click(thread, 'Submit', { expectedDate: '2026-11-30' });
+    const res = await luisInChannel.submit(thread, 'triage.partsWait', {
+      expectedDate: '2026-11-30',
+    });
     expect(cardText(res.card!)).toContain('Waiting for parts until Mon 30 Nov.');
     expect(cardText(res.card!)).toContain(
       '⏸ Resolution clock paused: waiting for parts (expected Mon 30 Nov)',

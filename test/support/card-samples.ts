@@ -10,6 +10,9 @@ import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
 import { triageCard } from '../../src/teams/cards/triage.card';
 import { queueCard } from '../../src/teams/cards/queue.card';
+import { agentMessageCard } from '../../src/teams/cards/agent-message.card';
+import { MAX_STEPS, stepsCard } from '../../src/teams/cards/steps.card';
+import { selfHelpCard } from '../../src/teams/messages/self-help';
 import { OpenTicket } from '../../src/storage/ticket.repository';
 
 /**
@@ -112,6 +115,34 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
         descriptionLength: 100_000,
         now: new Date('2026-11-25T16:30:00Z'),
       },
+    ),
+  'steps.json': (l) =>
+    stepsCard(
+      l,
+      sampleTicket(1),
+      {
+        source: 'agent',
+        playbook: '',
+        title: huge,
+        steps: Array.from({ length: MAX_STEPS + 5 }, () => huge),
+        from: 'A'.repeat(200),
+        seq: 999_999,
+      },
+      { note: 'N'.repeat(300) },
+    ),
+  'agent-message.json': (l) =>
+    agentMessageCard(
+      l,
+      sampleTicket(1, {
+        status: 'waiting_requester',
+        sla: {
+          ...startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
+          autoCloseAt: new Date('2026-11-30T16:00:00Z'),
+        },
+      }),
+      { kind: 'reply', seq: 999_999, from: 'A'.repeat(200), text: huge },
+      policy,
+      { note: 'N'.repeat(300) },
     ),
   'intake-choice.json': (l) =>
     intakeChoiceCard(
@@ -223,6 +254,43 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         ],
         now: new Date('2026-11-25T16:04:00Z'),
       },
+    ),
+  'steps.json': (l) =>
+    selfHelpCard(
+      l,
+      sampleTicket(123, {
+        title:
+          l === 'es'
+            ? 'La impresora del piso 3 dice sin conexión'
+            : 'The printer on floor 3 says offline',
+        description:
+          l === 'es'
+            ? 'No puedo imprimir nada desde esta mañana.'
+            : 'I cannot print anything since this morning.',
+        category: 'printing',
+      }),
+    )!,
+  'agent-message.json': (l) =>
+    agentMessageCard(
+      l,
+      sampleTicket(123, {
+        title: l === 'es' ? 'La VPN se desconecta cada 10 minutos' : 'VPN drops every 10 minutes',
+        status: 'resolved',
+        sla: {
+          ...startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
+          autoCloseAt: new Date('2026-11-30T16:00:00Z'),
+        },
+      }),
+      {
+        kind: 'resolved',
+        seq: 7,
+        from: 'Luis Pérez',
+        text:
+          l === 'es'
+            ? 'Actualicé el cliente VPN a la versión 5.2 y cambié el servidor a vpn2. Reinicia la computadora una vez.'
+            : 'I updated the VPN client to version 5.2 and switched the server to vpn2. Restart your computer once.',
+      },
+      policy,
     ),
   'intake-choice.json': (l) =>
     intakeChoiceCard(

@@ -397,6 +397,7 @@ export function cardText(card: Record<string, any>): string {
       parts.push(`${n.title}: ${n.value}`);
     }
     if (typeof n.label === 'string') parts.push(n.label);
+    if (n.type === 'Input.Toggle' && typeof n.title === 'string') parts.push(n.title);
     if ((n.type === 'Action.Execute' || n.type === 'Action.Submit') && n.title) parts.push(n.title);
   });
   return parts.join('\n');
@@ -507,6 +508,21 @@ export class ChannelMember {
     inputs: Record<string, unknown> = {},
   ): Promise<InvokeResult> {
     return sendCardAction(this.teams, this.base(message.conversationId), message, action, inputs);
+  }
+
+  /**
+   * Fills in and sends one of a card's forms, found by what its button does (several forms of a
+   * card share the title "Submit", as Teams shows them inside their own Show-cards).
+   */
+  async submit(
+    message: SentMessage,
+    verb: string,
+    inputs: Record<string, unknown> = {},
+  ): Promise<InvokeResult> {
+    const card = cardOf(message.activity);
+    const action = card ? actionsOf(card).find((a) => a.verb === verb) : undefined;
+    if (!action) throw new Error(`no ${verb} form on the card`);
+    return this.invoke(message, action, inputs);
   }
 }
 

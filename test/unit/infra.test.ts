@@ -103,6 +103,10 @@ const NOT_DEPLOYED: Record<string, { reason: string; forbidden: boolean }> = {
     reason: "no password: the bot's identity is the user-assigned managed identity",
     forbidden: true,
   },
+  EMAIL_INTAKE_TENANT_ID: {
+    reason: 'Azure: e-mail tickets go to MicrosoftAppTenantId, the tenant the deployment serves',
+    forbidden: false,
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -322,8 +326,11 @@ describe('app settings: what the app reads is what Azure sets', () => {
     // DefaultAzureCredential picks the user-assigned identity by this variable.
     expect(SETTINGS.get('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
     expect(SETTINGS.get('TABLES_ACCOUNT_URL')).toMatch(/\$\{storage\.name\}\.table\./);
-    // No account key anywhere, and no secret parameter.
-    expect(CODE).not.toMatch(/listKeys\(|AccountKey=|@secure\(\)/);
+    // No account key anywhere; the one secret parameter is the e-mail intake's shared key.
+    expect(CODE).not.toMatch(/listKeys\(|AccountKey=/);
+    const secure = [...CODE.matchAll(/@secure\(\)\s*(?:@.*\s*)*param\s+(\w+)/g)].map((m) => m[1]);
+    expect(secure).toEqual(['emailIntakeSecret']);
+    expect(SETTINGS.get('EMAIL_INTAKE_SECRET')).toBe('emailIntakeSecret');
   });
 
   it('gives values the app accepts (src/config.ts loadConfig)', () => {

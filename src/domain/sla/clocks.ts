@@ -16,7 +16,7 @@ import { SlaPolicy, clockMinutes, dueAt, policyFingerprint } from './policy';
  * to the requester, and the parts follow-up. Everything here is pure: `now` is passed in.
  */
 
-export type PauseReason = 'parts' | 'requester';
+export type PauseReason = 'parts' | 'requester' | 'resolved';
 
 export interface ClockRecord {
   /** the target in minutes on the priority's clock, as it was when computed */
@@ -211,7 +211,8 @@ export function noteRequesterContact(ticket: Ticket, policy: SlaPolicy, now: Dat
   };
 }
 
-function pause(ticket: Ticket, reason: PauseReason, now: Date): Ticket {
+/** Pauses the resolution clock (a pause already running keeps its start). */
+export function pauseResolution(ticket: Ticket, reason: PauseReason, now: Date): Ticket {
   const r = ticket.sla.resolution;
   return {
     ...ticket,
@@ -222,7 +223,8 @@ function pause(ticket: Ticket, reason: PauseReason, now: Date): Ticket {
   };
 }
 
-function resume(ticket: Ticket, policy: SlaPolicy, now: Date): Ticket {
+/** Resumes the resolution clock: the paused time is added up and the due time moves by it. */
+export function resumeResolution(ticket: Ticket, policy: SlaPolicy, now: Date): Ticket {
   const r = ticket.sla.resolution;
   if (!r.pausedSince) return ticket;
   const resumed: Ticket = {
@@ -279,7 +281,7 @@ export function startWaitingForParts(
   now: Date,
   expectedDate: string,
 ): Ticket {
-  const paused = pause({ ...ticket, status: 'waiting_parts' }, 'parts', now);
+  const paused = pauseResolution({ ...ticket, status: 'waiting_parts' }, 'parts', now);
   return noteRequesterContact(
     {
       ...paused,
@@ -302,7 +304,7 @@ export function startWaitingForParts(
 
 /** Parts arrived: the resolution clock resumes where it stopped. */
 export function partsArrived(ticket: Ticket, policy: SlaPolicy, now: Date): Ticket {
-  const resumed = resume({ ...ticket, status: working(ticket) }, policy, now);
+  const resumed = resumeResolution({ ...ticket, status: working(ticket) }, policy, now);
   return noteRequesterContact(
     { ...resumed, sla: { ...resumed.sla, parts: undefined } },
     policy,
@@ -312,7 +314,7 @@ export function partsArrived(ticket: Ticket, policy: SlaPolicy, now: Date): Tick
 
 /** "Waiting for the requester": the clock pauses; with no answer the ticket closes later. */
 export function startWaitingForRequester(ticket: Ticket, policy: SlaPolicy, now: Date): Ticket {
-  const paused = pause({ ...ticket, status: 'waiting_requester' }, 'requester', now);
+  const paused = pauseResolution({ ...ticket, status: 'waiting_requester' }, 'requester', now);
   const day = businessDayMinutes(policy.calendar);
   return noteRequesterContact(
     {
@@ -330,7 +332,7 @@ export function startWaitingForRequester(ticket: Ticket, policy: SlaPolicy, now:
 /** The requester answered (or an agent resumed): the clock runs again. */
 export function stopWaitingForRequester(ticket: Ticket, policy: SlaPolicy, now: Date): Ticket {
   if (ticket.status !== 'waiting_requester') return ticket;
-  const resumed = resume({ ...ticket, status: working(ticket) }, policy, now);
+  const resumed = resumeResolution({ ...ticket, status: working(ticket) }, policy, now);
   return { ...resumed, sla: { ...resumed.sla, autoCloseAt: undefined } };
 }
 
@@ -343,7 +345,7 @@ export function stopResolution(
   policy: SlaPolicy,
   now: Date,
 ): { ticket: Ticket; met: boolean; actualMinutes: number; targetMinutes: number } {
-  const resumed = resume(ticket, policy, now);
+  const resumed = resumeResolution(ticket, policy, now);
   const actualMinutes = round(activeResolutionMinutes(resumed, policy, now));
   const targetMinutes = policy.targets[ticket.priority].resolutionMinutes;
   return {
@@ -374,6 +376,7 @@ export function evaluate(
   policy: SlaPolicy,
   now: Date,
 ): { ticket: Ticket; notices: Notice[] } {
+  if (ticket.status === 'resolved') return evaluateResolved(ticket, now);
   if (!isOpen(ticket)) return { ticket, notices: [] };
   let next: Ticket =
     ticket.sla.policy === policyFingerprint(policy) ? ticket : withDueTimes(ticket, policy, now);
@@ -462,7 +465,7 @@ export function evaluate(
   const autoCloseAt = sla().autoCloseAt;
   if (next.status === 'waiting_requester' && autoCloseAt && autoCloseAt.getTime() <= at) {
     notices.push({ kind: 'autoClose', dueAt: autoCloseAt });
-    next = { ...stopResolution(next, policy, now).ticket, status: 'closed' };
+    next = { ...stopResolution(next, policy, now).ticket, status: 'closed', closedAt: now };
   } else if (
     next.status !== 'waiting_parts' &&
     !notices.some((n) => n.kind === 'parts.followUp') &&
@@ -475,6 +478,21 @@ export function evaluate(
   return { ticket: next, notices };
 }
 
+/** A resolved ticket whose requester never answered closes by itself (spec 3.4). */
+function evaluateResolved(ticket: Ticket, now: Date): { ticket: Ticket; notices: Notice[] } {
+  const at = ticket.sla.autoCloseAt;
+  if (!at || at.getTime() > now.getTime()) return { ticket, notices: [] };
+  return {
+    ticket: {
+      ...ticket,
+      status: 'closed',
+      closedAt: now,
+      sla: { ...ticket.sla, autoCloseAt: undefined },
+    },
+    notices: [{ kind: 'autoClose', dueAt: at }],
+  };
+}
+
 function patch(ticket: Ticket, sla: Partial<SlaState>): Ticket {
   return { ...ticket, sla: { ...ticket.sla, ...sla } };
 }
@@ -484,6 +502,7 @@ function patch(ticket: Ticket, sla: Partial<SlaState>): Ticket {
  * is set for it; an early or stale wake-up only finds nothing to do.
  */
 export function nextWake(ticket: Ticket, policy: SlaPolicy): Date | undefined {
+  if (ticket.status === 'resolved') return ticket.sla.autoCloseAt;
   if (!isOpen(ticket)) return undefined;
   const { sla } = ticket;
   const times: Date[] = [];

@@ -25,6 +25,23 @@ export const OPEN_STATUSES: ReadonlySet<TicketStatus> = new Set([
 export const INTAKE_CHANNELS = ['teams', 'message-extension', 'phone', 'email'] as const;
 export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
 
+/** A file or screenshot sent with a request: kept with the ticket as a link, never copied. */
+export interface TicketAttachment {
+  name: string;
+  contentType: string;
+  /** https only */
+  url: string;
+}
+
+/**
+ * Limits of a ticket's attachments: 20 of them with these lengths (characters) stay under
+ * Azure's 32K-character string property as one JSON column of the ticket row.
+ */
+export const ATTACHMENTS_MAX = 20;
+export const ATTACHMENT_NAME_MAX = 200;
+export const ATTACHMENT_TYPE_MAX = 100;
+export const ATTACHMENT_URL_MAX = 1000;
+
 export interface Person {
   /** AAD object id when known (Teams users), otherwise a stable pseudo id (e-mail hash). */
   id: string;
@@ -60,11 +77,17 @@ export interface Ticket {
   /** The first human action visible to the requester (spec 5.1): when, and by whom. */
   firstResponseAt?: Date;
   firstResponseBy?: Person;
+  /** When it was last resolved and closed (cleared when reopened); how often it was reopened. */
+  resolvedAt?: Date;
+  closedAt?: Date;
+  reopenCount?: number;
   /** The SLA clocks: targets, warnings and breaches sent, pauses, follow-ups. */
   sla: SlaState;
   /** Where the ticket's cards live, once posted: the triage thread and the requester's card. */
   triage?: { conversationId: string; activityId: string };
   requesterCard?: { conversationId: string; activityId: string };
+  /** Files and screenshots sent with the request (name, type, link), at most ATTACHMENTS_MAX. */
+  attachments?: TicketAttachment[];
 }
 
 export interface TicketDraft {
@@ -76,6 +99,7 @@ export interface TicketDraft {
   requester: Person;
   locale: 'es' | 'en';
   intakeChannel: IntakeChannel;
+  attachments?: TicketAttachment[];
 }
 
 export const TITLE_MAX = 120;
@@ -144,6 +168,9 @@ export function newTicket(args: {
     sla: args.sla,
     tier: 1,
     eventCount: 1,
+    ...(draft.attachments?.length
+      ? { attachments: draft.attachments.slice(0, ATTACHMENTS_MAX) }
+      : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { FormValues, ticketFormCard } from '../cards/ticket-form.card';
 import { ticketListCard } from '../cards/ticket-list.card';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { clientLocale, conversationRefOf, personOf, tenantOf } from '../turn';
+import { offerSelfHelp } from '../messages/self-help';
 
 export interface IntakeActionDeps {
   intake: IntakeService;
@@ -124,6 +125,7 @@ const handlers: Record<string, Handler> = {
       ctx.activity.conversation.id,
       ctx.activity.replyToId,
     );
+    if (result.created) await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log);
     return ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
       acknowledgement: true,
     });
@@ -143,6 +145,7 @@ const handlers: Record<string, Handler> = {
       ctx.activity.conversation.id,
       ctx.activity.replyToId,
     );
+    if (result.created) await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log);
     return ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
       acknowledgement: true,
     });

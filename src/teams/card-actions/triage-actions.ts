@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { DomainError, StorageUnavailableError } from '../../domain/errors';
-import { Locale, t } from '../../domain/i18n';
+import { Locale, StringKey, t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
@@ -16,8 +16,10 @@ import { JobSpec } from '../../storage/outbox.repository';
 import { TenantRepository } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
 import { AdaptiveCardJson } from '../cards/render';
-import { forClickerOnly, triageCard } from '../cards/triage.card';
-import { clientLocale, personOf, tenantOf } from '../turn';
+import { TriageCardOptions, forClickerOnly, triageCard } from '../cards/triage.card';
+import { LifecycleAction } from '../../domain/tickets/lifecycle';
+import { playbookById, shippedPlaybooks, stepsIn } from '../../domain/kb/playbook';
+import { activityKey, clientLocale, personOf, tenantOf } from '../turn';
 
 export interface TriageActionDeps {
   triage: TriageService;
@@ -38,6 +40,16 @@ const Classify = Base.extend({
   category: z.enum(CATEGORIES).optional(),
 });
 const PartsWait = Base.extend({ expectedDate: z.string().max(40) });
+const Reply = Base.extend({
+  replyText: z.string().trim().min(1).max(20_000),
+  wait: z.enum(['true', 'false']).optional(),
+});
+const Note = Base.extend({ noteText: z.string().trim().min(1).max(20_000) });
+const Resolve = Base.extend({ resolution: z.string().trim().min(1).max(20_000) });
+const SendSteps = Base.extend({
+  playbook: z.string().max(80).optional(),
+  ownSteps: z.string().max(20_000).optional(),
+});
 
 export const TRIAGE_VERBS = [
   'triage.assignMe',
@@ -48,7 +60,65 @@ export const TRIAGE_VERBS = [
   'triage.partsArrived',
   'triage.waitRequester',
   'triage.resume',
+  'triage.reply',
+  'triage.note',
+  'triage.resolve',
+  'triage.sendSteps',
 ] as const;
+
+/** The conversation and resolution steps an agent takes from the card (ticket lifecycle). */
+function lifecycleActionOf(
+  verb: string,
+  data: unknown,
+  ticketTitle: string,
+  requesterLocale: Locale,
+): AgentStep | undefined | 'invalid' | 'missingSteps' {
+  if (verb === 'triage.reply') {
+    const p = Reply.safeParse(data);
+    return p.success
+      ? { kind: 'reply', text: p.data.replyText, wait: p.data.wait === 'true' }
+      : 'invalid';
+  }
+  if (verb === 'triage.note') {
+    const p = Note.safeParse(data);
+    return p.success ? { kind: 'note', text: p.data.noteText } : 'invalid';
+  }
+  if (verb === 'triage.resolve') {
+    const p = Resolve.safeParse(data);
+    return p.success ? { kind: 'resolve', note: p.data.resolution } : 'invalid';
+  }
+  if (verb === 'triage.sendSteps') {
+    const p = SendSteps.safeParse(data);
+    if (!p.success) return 'invalid';
+    // An agent's own steps win; otherwise a known playbook, in the requester's language.
+    const own = (p.data.ownSteps ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.replace(/^\s*(\d+[.)]|[-*•])\s*/, '').trim())
+      .filter((l) => l.length > 0);
+    if (own.length > 0) {
+      return { kind: 'sendSteps', playbook: '', title: ticketTitle, steps: own.slice(0, 15) };
+    }
+    const playbook = playbookById(shippedPlaybooks(), p.data.playbook ?? '');
+    if (!playbook) return 'missingSteps';
+    return {
+      kind: 'sendSteps',
+      playbook: playbook.id,
+      title: playbook.title[requesterLocale],
+      steps: stepsIn(playbook, requesterLocale),
+    };
+  }
+  return undefined;
+}
+
+/** What an agent does to a ticket's conversation and resolution from its card. */
+type AgentStep = Extract<LifecycleAction, { kind: 'reply' | 'note' | 'resolve' | 'sendSteps' }>;
+
+const LIFECYCLE_NOTE: Record<AgentStep['kind'], StringKey> = {
+  reply: 'triage.noteReplied',
+  note: 'triage.noteNoted',
+  resolve: 'triage.noteResolved',
+  sendSteps: 'triage.noteStepsSent',
+};
 
 /** The note an agent reads after a change made from the card. */
 function changedNote(locale: Locale, action: TriageAction, ticket: Ticket, policy: SlaPolicy) {
@@ -94,6 +164,52 @@ export async function runTriageAction(
       const ticket = await deps.triage.current(tenantId, base.data.number);
       const card = triageCard(locale, ticket, deps.policy, { agents, now: deps.clock.now() });
       return isAgent ? card : forClickerOnly(card);
+    }
+
+    const needsTicket = verb === 'triage.sendSteps';
+    const current = needsTicket ? await deps.triage.current(tenantId, base.data.number) : undefined;
+    const step = lifecycleActionOf(verb, data, current?.title ?? '', current?.locale ?? locale);
+    if (step === 'invalid') return t(locale, 'error.invalidAction');
+    if (step === 'missingSteps') {
+      return forClickerOnly(
+        triageCard(locale, current!, deps.policy, {
+          agents,
+          now: deps.clock.now(),
+          note: t(locale, 'triage.noteStepsMissing'),
+          noteColor: 'Attention',
+        }),
+      );
+    }
+    if (step) {
+      const now = deps.clock.now();
+      const outcome = await deps.triage.lifecycle(
+        tenantId,
+        base.data.number,
+        actor,
+        isAgent,
+        step,
+        activityKey(ctx.activity),
+      );
+      const card = (note: string, noteColor: TriageCardOptions['noteColor']) =>
+        triageCard(locale, outcome.ticket, deps.policy, { agents, now, note, noteColor });
+      switch (outcome.kind) {
+        case 'refused':
+          return forClickerOnly(card(t(locale, 'triage.noteRefused'), 'Attention'));
+        case 'invalid':
+          return forClickerOnly(
+            card(
+              t(locale, 'lifecycle.invalid', {
+                status: t(locale, `status.${outcome.ticket.status}`),
+              }),
+              'Attention',
+            ),
+          );
+        case 'repeated':
+          return card('', 'Default');
+        case 'changed':
+          deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+          return card(t(locale, LIFECYCLE_NOTE[step.kind]), 'Good');
+      }
     }
 
     let action: TriageAction;

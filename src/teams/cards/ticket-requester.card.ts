@@ -3,6 +3,7 @@ import { Locale, formatDateTime, t } from '../../domain/i18n';
 import { formatLocalDate } from '../../domain/sla/business-calendar';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, isOpen } from '../../domain/tickets/ticket';
+import { canReopen } from '../../domain/tickets/lifecycle';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
 
 export interface RequesterCardOptions {
@@ -10,6 +11,10 @@ export interface RequesterCardOptions {
   acknowledgement?: boolean;
   /** full length of the description when `ticket.description` holds only its head */
   descriptionLength?: number;
+  /** the current time: whether a closed ticket can still be reopened */
+  now?: Date;
+  /** a line after the requester acted on the card */
+  note?: string;
 }
 
 /** The requester's view of a ticket: the acknowledgement, and the answer to "status". */
@@ -69,12 +74,24 @@ export function ticketRequesterCard(
     headingColor: opts.acknowledgement ? 'Good' : 'Default',
     title: ticket.title,
     facts,
-    labels: { description: t(locale, 'ticket.description') },
     description: shown.text,
     truncatedNote:
       shown.truncated || fullLength > ticket.description.length
         ? t(locale, 'ticket.truncated', { length: fullLength })
         : '',
     next,
+    note: opts.note ?? '',
+    number: ticket.number,
+    canConfirm: ticket.status === 'resolved',
+    canReopen: !!opts.now && canReopen(ticket, policy, opts.now),
+    canCancel: isOpen(ticket),
+    labels: {
+      description: t(locale, 'ticket.description'),
+      worksNow: t(locale, 'button.worksNow'),
+      stillFailing: t(locale, 'button.stillFailing'),
+      reopen: t(locale, 'button.reopen'),
+      cancel: t(locale, 'button.cancel'),
+      cancelAsk: t(locale, 'message.cancelAsk', { trackingId: ticket.trackingId }),
+    },
   });
 }

@@ -2,6 +2,7 @@ import template from '../../../adaptiveCards/triage.json';
 import { Locale, formatDateTime, formatMinutes, t } from '../../domain/i18n';
 import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
 import { slaHealth } from '../../domain/sla/clocks';
+import { matchPlaybook, shippedPlaybooks } from '../../domain/kb/playbook';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
@@ -122,6 +123,20 @@ export function triageCard(
     noteColor: opts.noteColor ?? 'Default',
     slaLine: slaLine(locale, ticket, policy),
     slaColor: HEALTH_COLOR[health],
+    open,
+    // The knowledge base: offered in "Send steps", the best match preselected.
+    playbooks: [
+      { value: 'none', title: t(locale, 'triage.playbookNone') },
+      ...shippedPlaybooks().map((p) => ({ value: p.id, title: p.title[locale] })),
+    ],
+    suggestedPlaybook: open
+      ? (matchPlaybook(
+          shippedPlaybooks(),
+          `${ticket.title}\n${ticket.description}`,
+          ticket.category,
+        )?.playbook.id ?? 'none')
+      : 'none',
+    canNote: open || ticket.status === 'resolved',
     canWaitParts: open && ticket.status !== 'waiting_parts',
     waitingParts: ticket.status === 'waiting_parts',
     canWaitRequester:
@@ -163,6 +178,16 @@ export function triageCard(
       waitRequester: t(locale, 'triage.waitRequester'),
       resume: t(locale, 'triage.resume'),
       submit: t(locale, 'button.submit'),
+      reply: t(locale, 'triage.reply'),
+      replyLabel: t(locale, 'triage.replyLabel'),
+      replyWait: t(locale, 'triage.replyWait'),
+      note: t(locale, 'triage.note'),
+      noteLabel: t(locale, 'triage.noteLabel'),
+      resolve: t(locale, 'triage.resolve'),
+      sendSteps: t(locale, 'triage.sendSteps'),
+      playbook: t(locale, 'triage.playbookLabel'),
+      ownSteps: t(locale, 'triage.ownStepsLabel'),
+      resolveLabel: t(locale, 'triage.resolveLabel'),
     },
   });
 }

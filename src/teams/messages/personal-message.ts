@@ -14,6 +14,7 @@ import { ticketFormCard } from '../cards/ticket-form.card';
 import { ticketListCard } from '../cards/ticket-list.card';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { welcomeCard } from '../cards/welcome.card';
+import { offerSelfHelp } from './self-help';
 import { activityKey, clientLocale, conversationRefOf, personOf, tenantOf } from '../turn';
 
 export interface PersonalDeps {
@@ -196,6 +197,7 @@ async function freeText(
       ctx.activity.conversation.id,
       id,
     );
+    if (result.created) await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log);
   }
 }
 

@@ -4,7 +4,7 @@ import { formatLocalDate } from '../../domain/sla/business-calendar';
 import { CHANNEL_NOTICES, NoticeKind } from '../../domain/sla/clocks';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, TicketEvent } from '../../domain/tickets/ticket';
-import { escapeMarkdown } from '../cards/render';
+import { escapeMarkdown, shorten } from '../cards/render';
 
 /**
  * The text of SLA notices: to the ticket's channel thread (warnings, breaches, late parts) and to
@@ -75,6 +75,81 @@ export function channelNoticeText(
   return lines.length > 0 ? lines.join('\n\n') : undefined;
 }
 
+/** A message in the ticket's thread: its text and the people it @mentions. */
+export interface ThreadMessage {
+  text: string;
+  entities?: { type: 'mention'; text: string; mentioned: { id: string; name: string } }[];
+}
+
+/**
+ * What the ticket's thread in the support channel shows for an event: SLA notices, and the
+ * conversation (replies, internal notes, the requester's answers, resolution, closing,
+ * reopening, cancelling). People's text is shown literally (Markdown escaped).
+ */
+export function threadMessage(
+  locale: Locale,
+  ticket: Ticket,
+  event: TicketEvent,
+  policy: SlaPolicy,
+): ThreadMessage | undefined {
+  if (event.type === 'sla') {
+    const text = channelNoticeText(locale, ticket, event, policy);
+    return text ? { text } : undefined;
+  }
+  const name = escapeMarkdown(event.actor.name || '—');
+  const said = (key: 'text' | 'note') =>
+    escapeMarkdown(shorten(typeof event.data[key] === 'string' ? event.data[key] : '').text);
+  const base = { trackingId: ticket.trackingId };
+  switch (event.type) {
+    case 'reply':
+      return { text: t(locale, 'thread.reply', { name, text: said('text') }) };
+    case 'note':
+      return { text: t(locale, 'thread.note', { name, text: said('text') }) };
+    case 'comment':
+      return { text: t(locale, 'thread.comment', { name, text: said('text') }) };
+    case 'resolved':
+      return { text: t(locale, 'thread.resolved', { name, text: said('note') }) };
+    case 'closed':
+      return { text: t(locale, 'thread.closed', base) };
+    case 'cancelled':
+      return { text: t(locale, 'thread.cancelled', base) };
+    case 'steps':
+      return {
+        text: t(locale, 'thread.steps', {
+          name,
+          title: escapeMarkdown(String(event.data.title ?? '')),
+        }),
+      };
+    case 'steps.outcome': {
+      const ticked = Array.isArray(event.data.ticked) ? event.data.ticked.length : 0;
+      return {
+        text: t(locale, event.data.worked ? 'thread.stepsWorked' : 'thread.stepsFailed', {
+          ...base,
+          title: escapeMarkdown(String(event.data.title ?? '')),
+          ticked,
+          total: Number(event.data.total ?? 0),
+        }),
+      };
+    }
+    case 'reopened': {
+      const owner = ticket.owner;
+      const mention = owner ? `<at>${escapeMarkdown(owner.name)}</at>` : '';
+      return {
+        text: t(locale, 'thread.reopened', {
+          ...base,
+          count: Number(event.data.count ?? 1),
+          owner: mention,
+        }).trim(),
+        entities: owner
+          ? [{ type: 'mention', text: mention, mentioned: { id: owner.id, name: owner.name } }]
+          : undefined,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** The requester's text for an event, or undefined when it has nothing for them. */
 export function requesterNoticeText(
   locale: Locale,
@@ -122,7 +197,11 @@ export function requesterNoticeText(
           });
         }
         case 'autoClose':
-          return t(locale, 'notice.autoClose', { ...base, days: policy.autoCloseBusinessDays });
+          return t(
+            locale,
+            event.data.from === 'resolved' ? 'notice.autoCloseResolved' : 'notice.autoClose',
+            { ...base, days: policy.autoCloseBusinessDays },
+          );
         default: {
           const who =
             ticket.status === 'waiting_requester'

@@ -15,7 +15,9 @@ import { UserRepository } from '../../storage/user.repository';
 import { asAttachment } from '../cards/render';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { triageCard } from '../cards/triage.card';
-import { channelNoticeText, requesterNoticeText } from './notices';
+import { agentMessageCard, agentMessageOf } from '../cards/agent-message.card';
+import { stepsCard, stepsMessageOf } from '../cards/steps.card';
+import { requesterNoticeText, threadMessage } from './notices';
 
 /** Teams puts the root message id of a channel thread in the conversation id. */
 export function threadActivityId(conversationId: string): string | undefined {
@@ -77,11 +79,11 @@ export class TeamsNotifier {
     const settings = await this.channel(ticket);
     if (!ticket.triage) throw new HeldError('triage card not posted yet');
     const triage = settings.triage!;
-    const text = channelNoticeText(triage.locale ?? 'en', ticket, event, this.deps.policy);
-    if (!text) return;
+    const message = threadMessage(triage.locale ?? 'en', ticket, event, this.deps.policy);
+    if (!message) return;
     const ref = this.threadRef(triage, ticket.triage.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
-      await ctx.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+      await ctx.sendActivity({ type: 'message', textFormat: 'markdown', ...message });
     });
   }
 
@@ -93,9 +95,23 @@ export class TeamsNotifier {
     const conv = ctx.profile?.conversation;
     if (!conv) return;
     const locale = ctx.profile?.language ?? ticket.locale;
+    const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
+    // An agent's message or steps: a card the requester answers, confirms or ticks.
+    const steps = stepsMessageOf(event);
+    const message = agentMessageOf(event);
+    const card = steps
+      ? stepsCard(locale, ticket, steps)
+      : message
+        ? agentMessageCard(locale, ticket, message, this.deps.policy)
+        : undefined;
+    if (card) {
+      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+        await turn.sendActivity(MessageFactory.attachment(asAttachment(card)));
+      });
+      return;
+    }
     const text = requesterNoticeText(locale, ticket, event, this.deps.policy);
     if (!text) return;
-    const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
       await turn.sendActivity({ type: 'message', text, textFormat: 'markdown' });
     });
@@ -267,6 +283,7 @@ export class TeamsNotifier {
     const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
       acknowledgement: true,
       descriptionLength,
+      now: this.deps.clock?.now(),
     });
     const ref = this.chatRef(conv, ticket.requesterCard.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
