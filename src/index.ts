@@ -12,12 +12,14 @@ import { EmailIntakeService } from './services/email-intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { TriageService } from './services/triage.service';
+import { TicketSearchService } from './services/ticket-search.service';
 import { JobSpec, OutboxRepository } from './storage/outbox.repository';
 import { TimerRepository } from './storage/timer.repository';
 import { SlaService } from './services/sla.service';
-import { TenantRepository } from './storage/tenant.repository';
+import { TenantRepository, tierChannel } from './storage/tenant.repository';
+import { t } from './domain/i18n';
 import { OpenTicket, TicketRepository } from './storage/ticket.repository';
-import { Person } from './domain/tickets/ticket';
+import { Person, isOpen } from './domain/tickets/ticket';
 import { AgentDirectory } from './teams/agents';
 import { TeamsNotifier } from './teams/notify/notifier';
 import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from './storage/tables';
@@ -104,6 +106,20 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     policy,
     log,
     kick: (tenantId, number, jobs) => kickLater(tenantId, number, jobs),
+    // Auto-escalation on breach (policy) takes the same path as an agent's Escalate.
+    escalate: async (ticket) => {
+      if (!isOpen(ticket) || ticket.handoff?.state === 'pending') return;
+      const settings = await tenants.settings(ticket.tenantId);
+      const next = tierChannel(settings, ticket.tier + 1, ticket.category);
+      if (!next) return;
+      const outcome = await triage.lifecycle(ticket.tenantId, ticket.number, SYSTEM_ACTOR, true, {
+        kind: 'escalate',
+        reason: t(ticket.locale, 'sla.autoEscalateReason'),
+        notes: '',
+        team: next.name ?? next.channelId,
+      });
+      if (outcome.kind === 'changed') kickLater(ticket.tenantId, ticket.number, outcome.jobs);
+    },
   });
   const notifier = new TeamsNotifier({
     adapter,
@@ -173,6 +189,16 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       kick,
     },
     requester: { triage, tickets, policy, clock, log, kick },
+    messageExtension: {
+      intake,
+      search: new TicketSearchService({ tickets, users }),
+      tenants,
+      agents,
+      policy,
+      trackingPrefix: config.trackingPrefix,
+      log,
+    },
+    handoff: { triage, tickets, tenants, agents, policy, log, clock, kick },
   });
 
   dispatcher.start();

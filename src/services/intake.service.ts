@@ -45,6 +45,10 @@ export interface IntakeRequest {
   replyKey?: string;
   /** files and screenshots sent with the request (name, type, https link) */
   attachments?: TicketAttachment[];
+  /** the Teams message the ticket was created from (message extension) */
+  messageLink?: string;
+  /** who registered it, when not the requester (the created event's actor) */
+  actor?: Person;
 }
 
 export interface IntakeResult {
@@ -83,6 +87,11 @@ export class IntakeService {
     return this.deps.clock.now();
   }
 
+  /** The classifier's category, impact and severity for a text (defaults of a form). */
+  suggest(text: string): ReturnType<Suggest> {
+    return this.deps.suggest(text);
+  }
+
   async context(tenantId: string, userId: string, replyKey?: string): Promise<UserContext> {
     return this.deps.users.loadContext(tenantId, userId, replyKey);
   }
@@ -116,9 +125,11 @@ export class IntakeService {
             locale: req.locale,
             intakeChannel: req.channel,
             attachments: req.attachments,
+            messageLink: req.messageLink,
           },
         });
-        return { ticket, event: createdEvent(ticket) };
+        const event = createdEvent(ticket);
+        return { ticket, event: req.actor ? { ...event, actor: req.actor } : event };
       },
       NEW_TICKET_JOBS,
     );

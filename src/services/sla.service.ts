@@ -62,6 +62,8 @@ export class SlaService {
       policy: SlaPolicy;
       log: Logger;
       kick?: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+      /** with `autoEscalateOnBreach`: hands a ticket whose resolution target was missed to the next tier */
+      escalate?: (ticket: Ticket) => Promise<void>;
     },
   ) {}
 
@@ -205,6 +207,22 @@ export class SlaService {
             { ticket: next.trackingId, notices: notices.map((n) => n.kind) },
             'SLA notices recorded',
           );
+        }
+        if (
+          policy.autoEscalateOnBreach &&
+          notices.some((n) => n.kind === 'resolution.breach') &&
+          this.deps.escalate
+        ) {
+          // Recorded first: a failed escalation never loses the breach; it is logged and left
+          // to the agents (the breach notice is in the thread).
+          await this.deps
+            .escalate(after?.ticket ?? next)
+            .catch((e) =>
+              this.deps.log.warn(
+                { ticket: next.trackingId, err: (e as Error).message },
+                'automatic escalation failed',
+              ),
+            );
         }
         return notices.length;
       } catch (e) {

@@ -130,7 +130,10 @@ export class TriageService {
         }
         throw e;
       }
-      const jobs = jobsOf(stored.ticket.eventCount + 1, change.tellRequester, change.tellChannel);
+      const jobs: JobSpec[] = [
+        ...jobsOf(stored.ticket.eventCount + 1, change.tellRequester, change.tellChannel),
+        ...(change.handoffCard ? [`handoff.${change.handoffCard}` as const] : []),
+      ];
       try {
         const after = await this.deps.tickets.appendEvent(
           stored,

@@ -20,6 +20,9 @@ export const OUTBOX_KINDS = [
   'channel.notice',
   /** a message to the requester's chat about one event (`ref`: the event's number) */
   'requester.notice',
+  /** the handoff card in the next tier's channel: posted, then updated in place */
+  'handoff.post',
+  'handoff.update',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

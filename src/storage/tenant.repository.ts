@@ -1,3 +1,4 @@
+import { Category } from '../domain/tickets/category';
 import { Person } from '../domain/tickets/ticket';
 import { keyPart } from './keys';
 import { Tables, statusOf } from './tables';
@@ -13,8 +14,16 @@ export interface ChannelRef {
   locale?: 'es' | 'en';
 }
 
+/** A channel that receives the handoffs of a tier (2, 3…), for one category or as the default. */
+export interface TierChannel extends ChannelRef {
+  tier: number;
+  category?: Category;
+}
+
 export interface TenantSettings {
   triage?: ChannelRef;
+  /** the channels of the next tiers (`setup tier 2 [category]`) */
+  tiers: TierChannel[];
   /** agents mentioned on alta tickets (`on call @name …`) */
   onCall: Person[];
   etag?: string;
@@ -31,6 +40,19 @@ function parse<T>(v: unknown): T | undefined {
   }
 }
 
+/**
+ * The channel that receives a ticket handed to `tier`: the one set up for its category, else the
+ * tier's default one.
+ */
+export function tierChannel(
+  settings: TenantSettings,
+  tier: number,
+  category: Category,
+): TierChannel | undefined {
+  const ofTier = settings.tiers.filter((c) => c.tier === tier);
+  return ofTier.find((c) => c.category === category) ?? ofTier.find((c) => !c.category);
+}
+
 /** Per-tenant configuration set from Teams (the channels, the on-call agents). */
 export class TenantRepository {
   constructor(private readonly tables: Tables) {}
@@ -44,11 +66,12 @@ export class TenantRepository {
         );
         return {
           triage: parse<ChannelRef>(r.triage),
+          tiers: parse<TierChannel[]>(r.tiers) ?? [],
           onCall: parse<Person[]>(r.onCall) ?? [],
           etag: r.etag,
         };
       } catch (e) {
-        if (statusOf(e) === 404) return { onCall: [] };
+        if (statusOf(e) === 404) return { onCall: [], tiers: [] };
         throw e;
       }
     });
@@ -68,6 +91,7 @@ export class TenantRepository {
           rowKey: SETTINGS,
           triage: after.triage ? JSON.stringify(after.triage) : '',
           onCall: JSON.stringify(after.onCall),
+          tiers: JSON.stringify(after.tiers),
         };
         try {
           if (before.etag) {

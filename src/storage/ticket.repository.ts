@@ -13,7 +13,9 @@ import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
 import { JobSpec, OutboxRepository, jobAction } from './outbox.repository';
 import { slaFromJson, slaToJson } from './sla-state';
+import { handoffFromJson, handoffToJson } from './handoff-state';
 import { attachmentsFromJson, attachmentsToJson } from './attachments';
+import { messageLinkFromColumn, messageLinkToColumn } from './message-link';
 import { Tables, isUnavailable, statusOf } from './tables';
 
 /** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
@@ -108,7 +110,11 @@ export function ticketToRow(t: Ticket): Row {
     triageActivityId: t.triage?.activityId ?? '',
     requesterConversationId: t.requesterCard?.conversationId ?? '',
     requesterActivityId: t.requesterCard?.activityId ?? '',
+    handoff: handoffToJson(t.handoff),
+    handoffConversationId: t.handoff?.card?.conversationId ?? '',
+    handoffActivityId: t.handoff?.card?.activityId ?? '',
     ...(t.attachments?.length ? { attachments: attachmentsToJson(t.attachments) } : {}),
+    ...(t.messageLink ? { messageLink: messageLinkToColumn(t.messageLink) } : {}),
   };
 }
 
@@ -159,7 +165,12 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
       : undefined,
     triage: pair(r.triageConversationId, r.triageActivityId),
     requesterCard: pair(r.requesterConversationId, r.requesterActivityId),
+    handoff: handoffFromJson(
+      asString(r.handoff),
+      pair(r.handoffConversationId, r.handoffActivityId),
+    ),
     attachments: attachmentsFromJson(r.attachments),
+    messageLink: messageLinkFromColumn(r.messageLink),
   };
 }
 
@@ -585,7 +596,9 @@ export class TicketRepository {
   async setCardRefs(
     tenantId: string,
     number: number,
-    refs: Pick<Ticket, 'triage' | 'requesterCard'>,
+    refs: Pick<Ticket, 'triage' | 'requesterCard'> & {
+      handoffCard?: { conversationId: string; activityId: string };
+    },
     jobs: JobSpec[] = [],
     now = new Date(),
   ): Promise<void> {
@@ -601,6 +614,10 @@ export class TicketRepository {
       if (refs.requesterCard) {
         row.requesterConversationId = refs.requesterCard.conversationId;
         row.requesterActivityId = refs.requesterCard.activityId;
+      }
+      if (refs.handoffCard) {
+        row.handoffConversationId = refs.handoffCard.conversationId;
+        row.handoffActivityId = refs.handoffCard.activityId;
       }
       if (jobs.length > 0) await this.outbox.touch(tenantId, number, now);
       await this.tables.tickets.submitTransaction([

@@ -16,12 +16,15 @@ import { welcomeCard } from './cards/welcome.card';
 import { ChannelDeps, handleChannelMessage } from './messages/channel-message';
 import { handlePersonalMessage } from './messages/personal-message';
 import { TRIAGE_VERBS, TriageActionDeps, runTriageAction } from './card-actions/triage-actions';
+import { HANDOFF_VERBS, HandoffActionDeps, runHandoffAction } from './card-actions/handoff-actions';
 import {
   REQUESTER_VERBS,
   RequesterActionDeps,
   runRequesterAction,
 } from './card-actions/requester-actions';
 import { clientLocale, isPersonal, personOf } from './turn';
+import { MessageExtensionDeps } from './message-extension/deps';
+import { registerMessageExtension } from './message-extension/routes';
 
 export interface TeamsDeps {
   intake: IntakeService;
@@ -29,6 +32,9 @@ export interface TeamsDeps {
   channel: ChannelDeps;
   triage: TriageActionDeps;
   requester: RequesterActionDeps;
+  /** the message extension: create from a message, search, link unfurling */
+  messageExtension: MessageExtensionDeps;
+  handoff: HandoffActionDeps;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
@@ -114,11 +120,19 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
     );
   }
 
+  for (const verb of HANDOFF_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runHandoffAction(verb, ctx, deps.handoff, data),
+    );
+  }
+
   for (const verb of REQUESTER_VERBS) {
     app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
       runRequesterAction(verb, ctx, deps.requester, data),
     );
   }
+
+  registerMessageExtension(app, deps.messageExtension);
 
   return app;
 }

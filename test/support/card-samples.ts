@@ -5,12 +5,15 @@ import { startClocks } from '../../src/domain/sla/clocks';
 import { Ticket } from '../../src/domain/tickets/ticket';
 import { intakeChoiceCard } from '../../src/teams/cards/intake-choice.card';
 import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
+import { createTicketDialogCard } from '../../src/teams/cards/create-ticket-dialog.card';
 import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
 import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
 import { triageCard } from '../../src/teams/cards/triage.card';
 import { queueCard } from '../../src/teams/cards/queue.card';
 import { agentMessageCard } from '../../src/teams/cards/agent-message.card';
+import { handoffCard } from '../../src/teams/cards/handoff.card';
+import { TicketEvent } from '../../src/domain/tickets/ticket';
 import { MAX_STEPS, stepsCard } from '../../src/teams/cards/steps.card';
 import { selfHelpCard } from '../../src/teams/messages/self-help';
 import { OpenTicket } from '../../src/storage/ticket.repository';
@@ -54,6 +57,40 @@ export function sampleTicket(n: number, over: Partial<Ticket> = {}): Ticket {
   };
 }
 
+const handoffOf = (over: Partial<Ticket> = {}, long = false): Ticket =>
+  sampleTicket(long ? 1 : 123, {
+    ...(long
+      ? {}
+      : { title: 'VPN drops every 10 minutes', description: 'Since Monday the VPN disconnects.' }),
+    owner: { id: 'o', name: long ? 'A'.repeat(200) : 'Luis Pérez' },
+    status: 'in_progress',
+    handoff: {
+      fromTier: 1,
+      toTier: 2,
+      team: long ? 'T'.repeat(300) : 'Redes',
+      reason: long ? huge : 'The VPN concentrator rejects the client certificate.',
+      notes: long ? huge : 'Reinstalled the client; the log shows error 809.',
+      by: { id: 'o', name: 'Luis Pérez' },
+      at: new Date('2026-11-25T17:00:00Z'),
+      state: 'pending',
+    },
+    ...over,
+  });
+
+const conversation = (long: boolean): TicketEvent[] =>
+  Array.from({ length: long ? 40 : 3 }, (_, i) => ({
+    seq: i + 2,
+    type: ['reply', 'comment', 'note', 'steps.outcome'][i % 4],
+    at: new Date('2026-11-25T16:30:00Z'),
+    actor: { id: 'x', name: long ? 'N'.repeat(200) : i % 2 ? 'Ana López' : 'Luis Pérez' },
+    channel: 'teams' as const,
+    data: long
+      ? { text: huge, title: huge, ticked: [1, 2, 3], total: 5 }
+      : {
+          text: ['Did it work on Wi-Fi at home?', 'No, same error 809.', 'Certificate expired?'][i],
+        },
+  }));
+
 /** The largest realistic render of each template (file name in adaptiveCards/ → card). */
 export const LARGEST: Record<string, (l: Locale) => object> = {
   'welcome.json': (l) => welcomeCard(l, 'N'.repeat(300)),
@@ -64,10 +101,34 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       { title: 'x'.repeat(120), description: huge.slice(0, 8000) },
       'error',
     ),
-  'ticket-requester.json': (l) =>
-    ticketRequesterCard(l, sampleTicket(1, { owner: { id: 'o', name: 'A'.repeat(200) } }), policy, {
-      acknowledgement: true,
+  'create-ticket-dialog.json': (l) =>
+    createTicketDialogCard(l, {
+      formId: 'c'.repeat(32),
+      author: { id: 'a', name: 'A'.repeat(200) },
+      me: { id: 'm', name: 'M'.repeat(200) },
+      messageLink: `https://teams.microsoft.com/l/message/${'x'.repeat(1900)}`,
+      values: {
+        title: 'x'.repeat(120),
+        description: huge,
+        category: 'printing',
+        impact: 'high',
+        severity: 'high',
+        requester: 'author',
+      },
+      error: 'E'.repeat(300),
     }),
+  'ticket-requester.json': (l) =>
+    ticketRequesterCard(
+      l,
+      sampleTicket(1, {
+        owner: { id: 'o', name: 'A'.repeat(200) },
+        messageLink: `https://teams.microsoft.com/l/message/${'x'.repeat(1960)}`,
+      }),
+      policy,
+      {
+        acknowledgement: true,
+      },
+    ),
   'ticket-list.json': (l) =>
     ticketListCard(
       l,
@@ -116,6 +177,10 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
         now: new Date('2026-11-25T16:30:00Z'),
       },
     ),
+  'handoff.json': (l) =>
+    handoffCard(l, handoffOf({}, true), conversation(true), policy, {
+      threadUrl: `https://teams.microsoft.com/l/message/${'c'.repeat(80)}/1?tenantId=t`,
+    }),
   'steps.json': (l) =>
     stepsCard(
       l,
@@ -179,6 +244,24 @@ const manyAgents = Array.from({ length: 80 }, (_, i) => ({
 export const TYPICAL: Record<string, (l: Locale) => object> = {
   'welcome.json': (l) => welcomeCard(l, 'Ana'),
   'ticket-form.json': (l) => ticketFormCard(l, 'a1b2c3d4'),
+  'create-ticket-dialog.json': (l) =>
+    createTicketDialogCard(l, {
+      formId: 'c1c2c3c4',
+      author: { id: 'a', name: 'Ana López' },
+      me: { id: 'm', name: 'Bob Builder' },
+      messageLink: 'https://teams.microsoft.com/l/message/19:abc@thread.tacv2/1611060744833',
+      values: {
+        title: l === 'es' ? 'La impresora del piso 2 se atasca' : 'The printer on floor 2 jams',
+        description:
+          l === 'es'
+            ? 'La impresora del piso 2 se atasca en cada página desde el lunes.\n- ya la apagué\n- tóner nuevo'
+            : 'The printer on floor 2 jams on every page since Monday.\n- tried turning it off\n- new toner',
+        category: 'printing',
+        impact: 'medium',
+        severity: 'high',
+        requester: 'author',
+      },
+    }),
   'ticket-requester.json': (l) =>
     ticketRequesterCard(
       l,
@@ -255,6 +338,10 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         now: new Date('2026-11-25T16:04:00Z'),
       },
     ),
+  'handoff.json': (l) =>
+    handoffCard(l, handoffOf(), conversation(false), policy, {
+      threadUrl: 'https://teams.microsoft.com/l/message/19%3Aabc%40thread.tacv2/1700000000000',
+    }),
   'steps.json': (l) =>
     selfHelpCard(
       l,

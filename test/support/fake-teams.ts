@@ -530,3 +530,69 @@ export function accountFor(name: string, locale = 'en-US'): TeamsUser {
   const aadObjectId = randomUUID();
   return { id: `29:${aadObjectId}`, aadObjectId, name, locale };
 }
+
+/** Where a message-extension invoke comes from: a team channel's thread, or a 1:1 chat. */
+export type InvokePlace = { channel: TeamChannel; threadId?: string } | { personal: true };
+
+/**
+ * A message-extension invoke (`composeExtension/fetchTask`, `submitAction`, `query`,
+ * `queryLink`) from `account`, shaped as Microsoft documents it; `id` repeats a delivery.
+ */
+export function composeExtensionActivity(
+  teams: FakeTeams,
+  account: TeamsUser,
+  place: InvokePlace,
+  name: string,
+  value: unknown,
+  id = `f:${randomUUID()}`,
+): Record<string, any> {
+  const inChannel = 'channel' in place;
+  return {
+    type: 'invoke',
+    name,
+    id,
+    serviceUrl: teams.serviceUrl,
+    channelId: 'msteams',
+    timestamp: new Date().toISOString(),
+    locale: account.locale,
+    from: { id: account.id, name: account.name, aadObjectId: account.aadObjectId },
+    recipient: { ...BOT },
+    conversation: inChannel
+      ? {
+          isGroup: true,
+          conversationType: 'channel',
+          tenantId: TENANT_ID,
+          id: place.threadId
+            ? `${place.channel.channelId};messageid=${place.threadId}`
+            : place.channel.channelId,
+        }
+      : {
+          conversationType: 'personal',
+          tenantId: TENANT_ID,
+          id: `a:1${account.aadObjectId.replace(/-/g, '')}`,
+        },
+    channelData: {
+      tenant: { id: TENANT_ID },
+      source: { name: 'compose' },
+      ...(inChannel
+        ? {
+            team: { id: place.channel.teamId },
+            channel: { id: place.channel.channelId },
+          }
+        : {}),
+    },
+    value,
+  };
+}
+
+/** Sends a message-extension invoke; returns the HTTP answer (its body is the invoke response). */
+export async function composeExtensionInvoke(
+  teams: FakeTeams,
+  account: TeamsUser,
+  place: InvokePlace,
+  name: string,
+  value: unknown,
+  id?: string,
+): Promise<{ status: number; body: any }> {
+  return teams.post(composeExtensionActivity(teams, account, place, name, value, id));
+}

@@ -322,6 +322,13 @@ describe('message extension (composeExtensions)', () => {
     expect(command?.parameters?.map((p) => p.name)).toEqual(['query']);
   });
 
+  it('unfurls ticket links of the bot domain (https://<bot domain>/tickets/SUP-000123)', () => {
+    const [extension] = manifest.composeExtensions as Array<{ messageHandlers?: unknown }>;
+    expect(extension.messageHandlers).toEqual([
+      { type: 'link', value: { domains: [DEPLOY_VALUES.BOT_DOMAIN] } },
+    ]);
+  });
+
   it('names the bot in webApplicationInfo and the bot domain in validDomains', () => {
     expect(manifest.webApplicationInfo).toEqual({
       id: DEPLOY_VALUES.BOT_ID,

@@ -37,6 +37,9 @@ const ACTIONS: Record<LifecycleKind, LifecycleAction> = {
   reopen: { kind: 'reopen' },
   cancel: { kind: 'cancel' },
   sendSteps: { kind: 'sendSteps', playbook: '', title: 't', steps: ['a', 'b'] },
+  escalate: { kind: 'escalate', reason: 'needs network team', notes: '', team: 'Redes' },
+  accept: { kind: 'accept' },
+  return: { kind: 'return', reason: 'not ours' },
   stepsOutcome: {
     kind: 'stepsOutcome',
     worked: true,
@@ -54,7 +57,22 @@ describe('the ticket state machine', () => {
   );
 
   it.each(cases)('%s from %s: allowed exactly when the table says so', (kind, status) => {
-    const from = ticket(status, { closedAt: status === 'closed' ? T0 : undefined });
+    const pending =
+      kind === 'accept' || kind === 'return'
+        ? {
+            handoff: {
+              fromTier: 1,
+              toTier: 2,
+              team: 'Redes',
+              reason: 'r',
+              notes: '',
+              by: agent,
+              at: T0,
+              state: 'pending' as const,
+            },
+          }
+        : {};
+    const from = ticket(status, { closedAt: status === 'closed' ? T0 : undefined, ...pending });
     const run = () => applyLifecycle(from, ACTIONS[kind], agent, T0, policy);
     if (ALLOWED_FROM[kind].includes(status)) {
       const change = run();
@@ -150,5 +168,30 @@ describe('the ticket state machine', () => {
     const change = applyLifecycle(ticket('new'), ACTIONS.cancel, requester, T0, policy);
     expect(change.ticket).toMatchObject({ status: 'cancelled', closedAt: T0 });
     expect(change.event).toMatchObject({ type: 'cancelled', actor: requester });
+  });
+
+  it('one handoff at a time: a pending one blocks a second escalation; accept needs one', () => {
+    const escalated = applyLifecycle(ticket('in_progress'), ACTIONS.escalate, agent, T0, policy);
+    expect(escalated.ticket.handoff).toMatchObject({ fromTier: 1, toTier: 2, state: 'pending' });
+    expect(escalated).toMatchObject({ tellRequester: true, handoffCard: 'post' });
+    expect(() => applyLifecycle(escalated.ticket, ACTIONS.escalate, agent, T0, policy)).toThrow(
+      expect.objectContaining({ why: 'handoff' }),
+    );
+    expect(() => applyLifecycle(ticket('in_progress'), ACTIONS.accept, agent, T0, policy)).toThrow(
+      expect.objectContaining({ why: 'handoff' }),
+    );
+    const nora = { id: 'n', name: 'Nora' };
+    const accepted = applyLifecycle(escalated.ticket, ACTIONS.accept, nora, T0, policy);
+    expect(accepted.ticket).toMatchObject({ owner: nora, tier: 2, handoff: { state: 'accepted' } });
+    const returned = applyLifecycle(escalated.ticket, ACTIONS.return, nora, T0, policy);
+    expect(returned.ticket).toMatchObject({
+      owner: agent,
+      tier: 1,
+      handoff: { state: 'returned' },
+    });
+    // after a return it may be escalated again
+    expect(
+      applyLifecycle(returned.ticket, ACTIONS.escalate, agent, T0, policy).ticket.handoff,
+    ).toMatchObject({ state: 'pending' });
   });
 });

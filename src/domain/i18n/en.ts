@@ -248,6 +248,57 @@ export const en = {
     '🎉 {trackingId}: the steps worked ({title}; ticked {ticked} of {total}). Closed.',
   'thread.stepsFailed':
     '🧰 {trackingId}: still failing after the steps ({title}; ticked {ticked} of {total}).',
+  'channel.tierSet':
+    'Done: this channel receives the tickets escalated to tier {tier}. Its team’s members are the tier-{tier} agents.',
+  'channel.tierSetCategory':
+    'Done: this channel receives the {category} tickets escalated to tier {tier}.',
+  'channel.tierUsage':
+    'Say "setup tier 2" in the channel that receives tier-2 escalations, or "setup tier 2 network" for one category.',
+  'mext.fromMessage': 'From a message by {name}',
+  'mext.openMessage': 'Open the message',
+  'mext.requesterLabel': 'Who needs the help?',
+  'mext.requesterAuthor': '{name} (wrote the message)',
+  'mext.requesterMe': 'Me ({name})',
+  'mext.created':
+    'Ticket {trackingId} registered for {name}. The support team will see it in their triage channel.',
+  'handoff.heading': '{trackingId} · escalated to tier {tier} · {priority} priority',
+  'handoff.fromAgent': '{name} (agent)',
+  'handoff.fromRequester': '{name} (requester)',
+  'handoff.noteBy': 'Internal note by {name}',
+  'handoff.stepsTried': 'Steps tried',
+  'handoff.stepsLine': '{title}: ticked {ticked} of {total}, still failing',
+  'handoff.accepted': 'Accepted by {name}.',
+  'handoff.returned': 'Returned to the previous tier: {reason}',
+  'handoff.by': 'Escalated by',
+  'handoff.tier1Owner': 'Previous owner',
+  'handoff.reason': 'Why it is escalated',
+  'handoff.notes': 'Notes from the previous tier',
+  'handoff.history': 'The conversation so far',
+  'handoff.returnReason': 'Why it goes back',
+  'handoff.openThread': 'Open the tier-1 thread',
+  'button.accept': 'Accept',
+  'button.return': 'Return',
+  'triage.escalate': 'Escalate',
+  'triage.escalateReason': 'Why (the requester reads this)',
+  'triage.escalateNotes': 'Notes for the next tier (internal)',
+  'triage.noteEscalated': 'Escalated to tier {tier} ({team}).',
+  'triage.noTier':
+    'No channel is set up for tier {tier} yet: a support admin says "setup tier {tier}" in it. Nothing was changed.',
+  'triage.handoffPending':
+    'This ticket already waits for tier {tier} to accept it. Nothing was changed.',
+  'handoff.notAgent':
+    'Only agents of tier {tier} can accept or return this ticket. Nothing was changed.',
+  'handoff.noteAccepted': 'You are now the owner of {trackingId}.',
+  'handoff.noteReturned': '{trackingId} went back to tier {tier}.',
+  'notice.escalated':
+    'Your ticket {trackingId} was escalated to {team} (tier {tier}): {reason}. Expected resolution: {due}.',
+  'notice.handoffAccepted': '{name} from {team} is now handling {trackingId}.',
+  'notice.handoffReturned':
+    '{trackingId} is back with the first-line support team, which keeps working on it.',
+  'thread.escalated': '⬆ {name} escalated {trackingId} to tier {tier} ({team}): {reason}',
+  'thread.handoffAccepted': '✅ {name} (tier {tier}) accepted {trackingId}.',
+  'thread.handoffReturned': '↩ {name} (tier {tier}) returned {trackingId}: {reason}',
+  'sla.autoEscalateReason': 'the resolution target was missed, so a specialised team takes over',
   'group.hint':
     'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
 } as const;

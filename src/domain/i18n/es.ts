@@ -256,6 +256,58 @@ export const es: Record<StringKey, string> = {
     '🎉 {trackingId}: los pasos funcionaron ({title}; marcó {ticked} de {total}). Cerrado.',
   'thread.stepsFailed':
     '🧰 {trackingId}: sigue fallando tras los pasos ({title}; marcó {ticked} de {total}).',
+  'channel.tierSet':
+    'Listo: este canal recibe los tickets escalados al nivel {tier}. Los miembros de su equipo son los agentes de nivel {tier}.',
+  'channel.tierSetCategory':
+    'Listo: este canal recibe los tickets de {category} escalados al nivel {tier}.',
+  'channel.tierUsage':
+    'Escribe "configurar nivel 2" en el canal que recibe las escalaciones de nivel 2, o "configurar nivel 2 red" para una categoría.',
+  'mext.fromMessage': 'De un mensaje de {name}',
+  'mext.openMessage': 'Abrir el mensaje',
+  'mext.requesterLabel': '¿Quién necesita la ayuda?',
+  'mext.requesterAuthor': '{name} (escribió el mensaje)',
+  'mext.requesterMe': 'Yo ({name})',
+  'mext.created':
+    'Ticket {trackingId} registrado para {name}. El equipo de soporte lo verá en su canal de triage.',
+  'handoff.heading': '{trackingId} · escalado al nivel {tier} · prioridad {priority}',
+  'handoff.fromAgent': '{name} (agente)',
+  'handoff.fromRequester': '{name} (solicitante)',
+  'handoff.noteBy': 'Nota interna de {name}',
+  'handoff.stepsTried': 'Pasos probados',
+  'handoff.stepsLine': '{title}: marcó {ticked} de {total}, sigue fallando',
+  'handoff.accepted': 'Aceptado por {name}.',
+  'handoff.returned': 'Devuelto al nivel anterior: {reason}',
+  'handoff.by': 'Escalado por',
+  'handoff.tier1Owner': 'Responsable anterior',
+  'handoff.reason': 'Por qué se escala',
+  'handoff.notes': 'Notas del nivel anterior',
+  'handoff.history': 'La conversación hasta ahora',
+  'handoff.returnReason': 'Por qué se devuelve',
+  'handoff.openThread': 'Abrir el hilo del nivel 1',
+  'button.accept': 'Aceptar',
+  'button.return': 'Devolver',
+  'triage.escalate': 'Escalar',
+  'triage.escalateReason': 'Por qué (el solicitante lo leerá)',
+  'triage.escalateNotes': 'Notas para el siguiente nivel (internas)',
+  'triage.noteEscalated': 'Escalado al nivel {tier} ({team}).',
+  'triage.noTier':
+    'Aún no hay un canal para el nivel {tier}: un administrador de soporte escribe "configurar nivel {tier}" en él. No se cambió nada.',
+  'triage.handoffPending':
+    'Este ticket ya espera que el nivel {tier} lo acepte. No se cambió nada.',
+  'handoff.notAgent':
+    'Solo los agentes del nivel {tier} pueden aceptar o devolver este ticket. No se cambió nada.',
+  'handoff.noteAccepted': 'Ahora eres responsable de {trackingId}.',
+  'handoff.noteReturned': '{trackingId} volvió al nivel {tier}.',
+  'notice.escalated':
+    'Tu ticket {trackingId} se escaló a {team} (nivel {tier}): {reason}. Resolución prevista: {due}.',
+  'notice.handoffAccepted': '{name}, de {team}, ahora atiende {trackingId}.',
+  'notice.handoffReturned':
+    '{trackingId} volvió al equipo de soporte de primer nivel, que sigue trabajando en él.',
+  'thread.escalated': '⬆ {name} escaló {trackingId} al nivel {tier} ({team}): {reason}',
+  'thread.handoffAccepted': '✅ {name} (nivel {tier}) aceptó {trackingId}.',
+  'thread.handoffReturned': '↩ {name} (nivel {tier}) devolvió {trackingId}: {reason}',
+  'sla.autoEscalateReason':
+    'se superó el tiempo objetivo de resolución, así que un equipo especializado lo toma',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };

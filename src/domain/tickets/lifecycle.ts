@@ -32,6 +32,12 @@ export type LifecycleAction =
   /** "Reopen" on a closed ticket, within the policy's window */
   | { kind: 'reopen' }
   | { kind: 'cancel' }
+  /** hand the ticket to the next tier (the caller found its channel: `team`) */
+  | { kind: 'escalate'; reason: string; notes: string; team: string }
+  /** an agent of the next tier takes the handoff */
+  | { kind: 'accept' }
+  /** an agent of the next tier sends it back, with the reason */
+  | { kind: 'return'; reason: string }
   /** an agent sends numbered steps (from a playbook, or their own) */
   | { kind: 'sendSteps'; playbook: string; title: string; steps: string[] }
   /** the requester says how steps went: self-help right after intake, or an agent's */
@@ -60,6 +66,9 @@ export const ACTION_ROLE: Record<LifecycleKind, 'agent' | 'requester'> = {
   cancel: 'requester',
   sendSteps: 'agent',
   stepsOutcome: 'requester',
+  escalate: 'agent',
+  accept: 'agent',
+  return: 'agent',
 };
 
 const OPEN = [...OPEN_STATUSES];
@@ -76,6 +85,9 @@ export const ALLOWED_FROM: Record<LifecycleKind, readonly TicketStatus[]> = {
   cancel: OPEN,
   sendSteps: OPEN,
   stepsOutcome: OPEN,
+  escalate: OPEN,
+  accept: OPEN,
+  return: OPEN,
 };
 
 /** Business days after closing during which the requester may reopen a ticket. */
@@ -87,7 +99,7 @@ export class InvalidTransitionError extends DomainError {
     readonly action: LifecycleKind,
     readonly status: TicketStatus,
     /** `window`: the time to reopen has passed */
-    readonly why: 'status' | 'window' = 'status',
+    readonly why: 'status' | 'window' | 'handoff' = 'status',
   ) {
     super(`${action} is not allowed on a ${status} ticket${why === 'window' ? ' any more' : ''}`);
   }
@@ -100,6 +112,8 @@ export interface LifecycleChange {
   tellRequester: boolean;
   /** the ticket's thread in the support channel gets a line about it */
   tellChannel: boolean;
+  /** the handoff card in the next tier's channel is posted or updated */
+  handoffCard?: 'post' | 'update';
 }
 
 /** Text people write is kept whole up to this length in an event (cards show less). */
@@ -135,6 +149,14 @@ export function applyLifecycle(
 ): LifecycleChange {
   if (!ALLOWED_FROM[action.kind].includes(ticket.status)) {
     throw new InvalidTransitionError(action.kind, ticket.status);
+  }
+  // One handoff at a time: escalating waits for the pending one; accepting needs one.
+  const pending = ticket.handoff?.state === 'pending';
+  if (
+    (action.kind === 'escalate' && pending) ||
+    ((action.kind === 'accept' || action.kind === 'return') && !pending)
+  ) {
+    throw new InvalidTransitionError(action.kind, ticket.status, 'handoff');
   }
   const event = (type: string, data: Record<string, unknown>): Omit<TicketEvent, 'seq'> => ({
     type,
@@ -304,6 +326,64 @@ export function applyLifecycle(
         }),
         tellRequester: false,
         tellChannel: true,
+      };
+    }
+    case 'escalate': {
+      const handoff = {
+        fromTier: ticket.tier,
+        toTier: ticket.tier + 1,
+        team: action.team,
+        reason: action.reason.slice(0, MESSAGE_MAX),
+        notes: action.notes.slice(0, MESSAGE_MAX),
+        by: actor,
+        at: now,
+        state: 'pending' as const,
+      };
+      return {
+        ticket: noteRequesterContact({ ...ticket, handoff }, policy, now),
+        event: event('escalated', {
+          fromTier: handoff.fromTier,
+          toTier: handoff.toTier,
+          team: handoff.team,
+          reason: handoff.reason,
+          notes: handoff.notes,
+        }),
+        tellRequester: true,
+        tellChannel: true,
+        handoffCard: 'post',
+      };
+    }
+    case 'accept': {
+      const handoff = { ...ticket.handoff!, state: 'accepted' as const, acceptedBy: actor };
+      const next = resumeResolution(
+        { ...ticket, owner: actor, tier: handoff.toTier, status: 'in_progress', handoff },
+        policy,
+        now,
+      );
+      return {
+        ticket: noteRequesterContact(next, policy, now),
+        event: event('handoff.accepted', { tier: handoff.toTier, team: handoff.team }),
+        tellRequester: true,
+        tellChannel: true,
+        handoffCard: 'update',
+      };
+    }
+    case 'return': {
+      const handoff = {
+        ...ticket.handoff!,
+        state: 'returned' as const,
+        returnReason: action.reason.slice(0, MESSAGE_MAX),
+      };
+      return {
+        ticket: noteRequesterContact({ ...ticket, handoff }, policy, now),
+        event: event('handoff.returned', {
+          tier: handoff.toTier,
+          team: handoff.team,
+          reason: handoff.returnReason,
+        }),
+        tellRequester: true,
+        tellChannel: true,
+        handoffCard: 'update',
       };
     }
   }

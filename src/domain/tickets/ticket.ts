@@ -81,6 +81,8 @@ export interface Ticket {
   resolvedAt?: Date;
   closedAt?: Date;
   reopenCount?: number;
+  /** The latest handoff to the next tier (spec 4): pending until an agent there accepts it. */
+  handoff?: Handoff;
   /** The SLA clocks: targets, warnings and breaches sent, pauses, follow-ups. */
   sla: SlaState;
   /** Where the ticket's cards live, once posted: the triage thread and the requester's card. */
@@ -88,6 +90,24 @@ export interface Ticket {
   requesterCard?: { conversationId: string; activityId: string };
   /** Files and screenshots sent with the request (name, type, link), at most ATTACHMENTS_MAX. */
   attachments?: TicketAttachment[];
+  /** The Teams message the ticket was created from (message extension): an https Teams link. */
+  messageLink?: string;
+}
+
+export interface Handoff {
+  fromTier: number;
+  toTier: number;
+  /** the team (channel) that receives it, as named when it was escalated */
+  team: string;
+  reason: string;
+  notes: string;
+  by: Person;
+  at: Date;
+  state: 'pending' | 'accepted' | 'returned';
+  acceptedBy?: Person;
+  returnReason?: string;
+  /** where the handoff card was posted in the tier's channel */
+  card?: { conversationId: string; activityId: string };
 }
 
 export interface TicketDraft {
@@ -100,6 +120,7 @@ export interface TicketDraft {
   locale: 'es' | 'en';
   intakeChannel: IntakeChannel;
   attachments?: TicketAttachment[];
+  messageLink?: string;
 }
 
 export const TITLE_MAX = 120;
@@ -171,6 +192,7 @@ export function newTicket(args: {
     ...(draft.attachments?.length
       ? { attachments: draft.attachments.slice(0, ATTACHMENTS_MAX) }
       : {}),
+    ...(draft.messageLink ? { messageLink: draft.messageLink } : {}),
   };
 }
 

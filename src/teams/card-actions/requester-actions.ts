@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
+import { cardAction } from './card-action';
 import { z } from 'zod';
 import { Clock } from '../../domain/clock';
-import { DomainError, StorageUnavailableError } from '../../domain/errors';
 import { Locale, StringKey, t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { LifecycleAction, REOPEN_BUSINESS_DAYS } from '../../domain/tickets/lifecycle';
@@ -15,7 +15,7 @@ import { AdaptiveCardJson } from '../cards/render';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { StepsMessage, stepsCard, stepsMessageOf } from '../cards/steps.card';
 import { playbookById, shippedPlaybooks, stepsIn } from '../../domain/kb/playbook';
-import { activityKey, clientLocale, personOf, tenantOf } from '../turn';
+import { activityKey } from '../turn';
 
 export interface RequesterActionDeps {
   triage: TriageService;
@@ -136,10 +136,7 @@ export async function runRequesterAction(
   deps: RequesterActionDeps,
   data: unknown,
 ): Promise<AdaptiveCardJson | string> {
-  const locale: Locale = clientLocale(ctx);
-  const tenantId = tenantOf(ctx.activity);
-  const actor = personOf(ctx.activity);
-  try {
+  return cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
     const base = Base.safeParse(data);
     const stepsVerb = verb === 'steps.works' || verb === 'steps.failing';
     const outcomeOf =
@@ -195,12 +192,5 @@ export async function runRequesterAction(
           true,
         );
     }
-  } catch (e) {
-    if (e instanceof StorageUnavailableError) return t(locale, 'error.storage');
-    if (e instanceof DomainError) {
-      deps.log.info({ activityId: ctx.activity.id, code: e.code, verb }, 'requester action failed');
-      return t(locale, 'error.expired');
-    }
-    throw e;
-  }
+  });
 }

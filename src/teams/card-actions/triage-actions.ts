@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
+import { cardAction } from './card-action';
 import { z } from 'zod';
-import { DomainError, StorageUnavailableError } from '../../domain/errors';
 import { Locale, StringKey, t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
@@ -13,13 +13,13 @@ import { Clock } from '../../domain/clock';
 import { checkPartsDate } from '../../domain/sla/clocks';
 import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
 import { JobSpec } from '../../storage/outbox.repository';
-import { TenantRepository } from '../../storage/tenant.repository';
+import { TenantRepository, TierChannel, tierChannel } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
 import { AdaptiveCardJson } from '../cards/render';
 import { TriageCardOptions, forClickerOnly, triageCard } from '../cards/triage.card';
 import { LifecycleAction } from '../../domain/tickets/lifecycle';
 import { playbookById, shippedPlaybooks, stepsIn } from '../../domain/kb/playbook';
-import { activityKey, clientLocale, personOf, tenantOf } from '../turn';
+import { activityKey } from '../turn';
 
 export interface TriageActionDeps {
   triage: TriageService;
@@ -46,6 +46,10 @@ const Reply = Base.extend({
 });
 const Note = Base.extend({ noteText: z.string().trim().min(1).max(20_000) });
 const Resolve = Base.extend({ resolution: z.string().trim().min(1).max(20_000) });
+const Escalate = Base.extend({
+  escalateReason: z.string().trim().min(1).max(20_000),
+  escalateNotes: z.string().max(20_000).optional(),
+});
 const SendSteps = Base.extend({
   playbook: z.string().max(80).optional(),
   ownSteps: z.string().max(20_000).optional(),
@@ -64,6 +68,7 @@ export const TRIAGE_VERBS = [
   'triage.note',
   'triage.resolve',
   'triage.sendSteps',
+  'triage.escalate',
 ] as const;
 
 /** The conversation and resolution steps an agent takes from the card (ticket lifecycle). */
@@ -72,7 +77,9 @@ function lifecycleActionOf(
   data: unknown,
   ticketTitle: string,
   requesterLocale: Locale,
-): AgentStep | undefined | 'invalid' | 'missingSteps' {
+  /** the channel of the next tier, for an escalation */
+  next: TierChannel | undefined,
+): AgentStep | undefined | 'invalid' | 'missingSteps' | 'noTier' {
   if (verb === 'triage.reply') {
     const p = Reply.safeParse(data);
     return p.success
@@ -86,6 +93,17 @@ function lifecycleActionOf(
   if (verb === 'triage.resolve') {
     const p = Resolve.safeParse(data);
     return p.success ? { kind: 'resolve', note: p.data.resolution } : 'invalid';
+  }
+  if (verb === 'triage.escalate') {
+    const p = Escalate.safeParse(data);
+    if (!p.success) return 'invalid';
+    if (!next) return 'noTier';
+    return {
+      kind: 'escalate',
+      reason: p.data.escalateReason,
+      notes: p.data.escalateNotes ?? '',
+      team: next.name ?? next.channelId,
+    };
   }
   if (verb === 'triage.sendSteps') {
     const p = SendSteps.safeParse(data);
@@ -111,13 +129,17 @@ function lifecycleActionOf(
 }
 
 /** What an agent does to a ticket's conversation and resolution from its card. */
-type AgentStep = Extract<LifecycleAction, { kind: 'reply' | 'note' | 'resolve' | 'sendSteps' }>;
+type AgentStep = Extract<
+  LifecycleAction,
+  { kind: 'reply' | 'note' | 'resolve' | 'sendSteps' | 'escalate' }
+>;
 
 const LIFECYCLE_NOTE: Record<AgentStep['kind'], StringKey> = {
   reply: 'triage.noteReplied',
   note: 'triage.noteNoted',
   resolve: 'triage.noteResolved',
   sendSteps: 'triage.noteStepsSent',
+  escalate: 'triage.noteEscalated',
 };
 
 /** The note an agent reads after a change made from the card. */
@@ -148,10 +170,7 @@ export async function runTriageAction(
   deps: TriageActionDeps,
   data: unknown,
 ): Promise<AdaptiveCardJson | string> {
-  const locale: Locale = clientLocale(ctx);
-  const tenantId = tenantOf(ctx.activity);
-  const actor = personOf(ctx.activity);
-  try {
+  return cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
     const base = Base.safeParse(data);
     if (!base.success) return t(locale, 'error.invalidAction');
     const settings = await deps.tenants.settings(tenantId);
@@ -166,9 +185,26 @@ export async function runTriageAction(
       return isAgent ? card : forClickerOnly(card);
     }
 
-    const needsTicket = verb === 'triage.sendSteps';
+    const needsTicket = verb === 'triage.sendSteps' || verb === 'triage.escalate';
     const current = needsTicket ? await deps.triage.current(tenantId, base.data.number) : undefined;
-    const step = lifecycleActionOf(verb, data, current?.title ?? '', current?.locale ?? locale);
+    const nextTier = current ? current.tier + 1 : 2;
+    const step = lifecycleActionOf(
+      verb,
+      data,
+      current?.title ?? '',
+      current?.locale ?? locale,
+      current ? tierChannel(settings, nextTier, current.category) : undefined,
+    );
+    if (step === 'noTier') {
+      return forClickerOnly(
+        triageCard(locale, current!, deps.policy, {
+          agents,
+          now: deps.clock.now(),
+          note: t(locale, 'triage.noTier', { tier: nextTier }),
+          noteColor: 'Attention',
+        }),
+      );
+    }
     if (step === 'invalid') return t(locale, 'error.invalidAction');
     if (step === 'missingSteps') {
       return forClickerOnly(
@@ -198,9 +234,13 @@ export async function runTriageAction(
         case 'invalid':
           return forClickerOnly(
             card(
-              t(locale, 'lifecycle.invalid', {
-                status: t(locale, `status.${outcome.ticket.status}`),
-              }),
+              outcome.error.why === 'handoff'
+                ? t(locale, 'triage.handoffPending', {
+                    tier: outcome.ticket.handoff?.toTier ?? nextTier,
+                  })
+                : t(locale, 'lifecycle.invalid', {
+                    status: t(locale, `status.${outcome.ticket.status}`),
+                  }),
               'Attention',
             ),
           );
@@ -208,7 +248,13 @@ export async function runTriageAction(
           return card('', 'Default');
         case 'changed':
           deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
-          return card(t(locale, LIFECYCLE_NOTE[step.kind]), 'Good');
+          return card(
+            t(locale, LIFECYCLE_NOTE[step.kind], {
+              tier: outcome.ticket.handoff?.toTier ?? nextTier,
+              team: outcome.ticket.handoff?.team ?? '',
+            }),
+            'Good',
+          );
       }
     }
 
@@ -293,12 +339,5 @@ export async function runTriageAction(
       case 'unchanged':
         return triageCard(locale, outcome.ticket, deps.policy, { agents: people, now });
     }
-  } catch (e) {
-    if (e instanceof StorageUnavailableError) return t(locale, 'error.storage');
-    if (e instanceof DomainError) {
-      deps.log.info({ activityId: ctx.activity.id, code: e.code, verb }, 'triage action failed');
-      return t(locale, 'error.expired');
-    }
-    throw e;
-  }
+  });
 }

@@ -85,12 +85,14 @@ export function ticketRequesterCard(
     canConfirm: ticket.status === 'resolved',
     canReopen: !!opts.now && canReopen(ticket, policy, opts.now),
     canCancel: isOpen(ticket),
+    messageLink: ticket.messageLink ?? '',
     labels: {
       description: t(locale, 'ticket.description'),
       worksNow: t(locale, 'button.worksNow'),
       stillFailing: t(locale, 'button.stillFailing'),
       reopen: t(locale, 'button.reopen'),
       cancel: t(locale, 'button.cancel'),
+      openMessage: t(locale, 'mext.openMessage'),
       cancelAsk: t(locale, 'message.cancelAsk', { trackingId: ticket.trackingId }),
     },
   });

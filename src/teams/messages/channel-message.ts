@@ -2,6 +2,7 @@ import { Activity, TurnContext } from 'botbuilder';
 import { StorageUnavailableError } from '../../domain/errors';
 import { Locale, t } from '../../domain/i18n';
 import { normalizeCommand } from '../../domain/intake/intent';
+import { CATEGORIES, Category } from '../../domain/tickets/category';
 import { Person } from '../../domain/tickets/ticket';
 import { formatTrackingId, parseTrackingId } from '../../domain/tickets/tracking-number';
 import { Logger } from '../../logger';
@@ -30,6 +31,8 @@ export interface ChannelDeps {
 /** The channel commands of the contract (the bot is @mentioned; teams-ai strips that mention). */
 export type ChannelCommand =
   | { kind: 'setupTriage' }
+  /** `category` undefined: the tier's default channel; null: a category that was not understood */
+  | { kind: 'setupTier'; tier: number; category?: Category | null }
   | { kind: 'onCall' }
   | { kind: 'status'; number?: number }
   | { kind: 'myQueue' }
@@ -38,11 +41,31 @@ export type ChannelCommand =
 export function parseChannelCommand(text: string, trackingPrefix: string): ChannelCommand {
   const cmd = normalizeCommand(text.replace(/<at>[^<]*<\/at>/g, ' '));
   if (cmd === 'setup triage' || cmd === 'configurar triage') return { kind: 'setupTriage' };
+  const tier = /^(?:setup tier|configurar nivel) ([2-5])(?: (.+))?$/.exec(cmd);
+  if (tier) {
+    return {
+      kind: 'setupTier',
+      tier: Number(tier[1]),
+      category: tier[2] === undefined ? undefined : (categoryNamed(tier[2]) ?? null),
+    };
+  }
   if (/^(on call|de guardia)\b/.test(cmd)) return { kind: 'onCall' };
   if (cmd === 'my queue' || cmd === 'mi cola') return { kind: 'myQueue' };
   const status = /^(status|estado)(?: (.*))?$/.exec(cmd);
   if (status) return { kind: 'status', number: parseTrackingId(trackingPrefix, status[2] ?? '') };
   return { kind: 'help' };
+}
+
+/** A category from its id or its name in either language ("network", "red", "Correo"). */
+export function categoryNamed(text: string): Category | undefined {
+  const wanted = normalizeCommand(text);
+  return CATEGORIES.find(
+    (c) =>
+      c === wanted ||
+      (['es', 'en'] as const).some((l) =>
+        normalizeCommand(t(l, `category.${c}`)).startsWith(wanted),
+      ),
+  );
 }
 
 /** Setup commands are for the ids in SUPPORT_ADMINS; in local mode with none listed, anyone. */
@@ -119,6 +142,35 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
             : t(locale, 'channel.setupMoved', { previous: previous.name ?? previous.channelId });
         await ctx.sendActivity(text);
         deps.sweep();
+        return;
+      }
+      case 'setupTier': {
+        if (!isAdmin(deps, who)) {
+          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
+          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
+          return;
+        }
+        const here = channelOf(ctx.activity);
+        if (!here || command.category === null) {
+          await ctx.sendActivity(t(locale, 'channel.tierUsage'));
+          return;
+        }
+        const category = command.category;
+        await deps.tenants.update(tenantId, (s) => ({
+          ...s,
+          tiers: [
+            ...s.tiers.filter((c) => !(c.tier === command.tier && c.category === category)),
+            { ...here, locale, tier: command.tier, ...(category ? { category } : {}) },
+          ],
+        }));
+        await ctx.sendActivity(
+          category
+            ? t(locale, 'channel.tierSetCategory', {
+                tier: command.tier,
+                category: t(locale, `category.${category}`),
+              })
+            : t(locale, 'channel.tierSet', { tier: command.tier }),
+        );
         return;
       }
       case 'onCall': {

@@ -113,6 +113,33 @@ export function threadMessage(
       return { text: t(locale, 'thread.closed', base) };
     case 'cancelled':
       return { text: t(locale, 'thread.cancelled', base) };
+    case 'escalated':
+      return {
+        text: t(locale, 'thread.escalated', {
+          ...base,
+          name,
+          tier: Number(event.data.toTier ?? 2),
+          team: escapeMarkdown(String(event.data.team ?? '')),
+          reason: escapeMarkdown(shorten(String(event.data.reason ?? '')).text),
+        }),
+      };
+    case 'handoff.accepted':
+      return {
+        text: t(locale, 'thread.handoffAccepted', {
+          ...base,
+          name,
+          tier: Number(event.data.tier ?? 2),
+        }),
+      };
+    case 'handoff.returned':
+      return {
+        text: t(locale, 'thread.handoffReturned', {
+          ...base,
+          name,
+          tier: Number(event.data.tier ?? 2),
+          reason: escapeMarkdown(shorten(String(event.data.reason ?? '')).text),
+        }),
+      };
     case 'steps':
       return {
         text: t(locale, 'thread.steps', {
@@ -178,6 +205,22 @@ export function requesterNoticeText(
         date: at && !Number.isNaN(at.getTime()) ? when(at) : '—',
       });
     }
+    case 'escalated':
+      return t(locale, 'notice.escalated', {
+        ...base,
+        team: escapeMarkdown(String(event.data.team ?? '')),
+        tier: Number(event.data.toTier ?? 2),
+        reason: escapeMarkdown(String(event.data.reason ?? '')),
+        due: when(ticket.resolutionDueAt),
+      });
+    case 'handoff.accepted':
+      return t(locale, 'notice.handoffAccepted', {
+        ...base,
+        name: escapeMarkdown(event.actor.name),
+        team: escapeMarkdown(String(event.data.team ?? '')),
+      });
+    case 'handoff.returned':
+      return t(locale, 'notice.handoffReturned', base);
     case 'sla':
       break;
     default:

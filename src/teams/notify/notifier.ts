@@ -7,7 +7,8 @@ import { Ticket } from '../../domain/tickets/ticket';
 import { HeldError } from '../../jobs/outbox.dispatcher';
 import { Logger } from '../../logger';
 import { OutboxJob } from '../../storage/outbox.repository';
-import { ChannelRef, TenantRepository } from '../../storage/tenant.repository';
+import { ChannelRef, TenantRepository, tierChannel } from '../../storage/tenant.repository';
+import { handoffCard, threadLink } from '../cards/handoff.card';
 import { Person } from '../../domain/tickets/ticket';
 import { Agent, AgentDirectory } from '../agents';
 import { TicketRepository } from '../../storage/ticket.repository';
@@ -69,7 +70,49 @@ export class TeamsNotifier {
         return this.channelNotice(ticket, Number(job.ref));
       case 'requester.notice':
         return this.requesterNotice(ticket, Number(job.ref));
+      case 'handoff.post':
+      case 'handoff.update':
+        return this.handoff(ticket);
     }
+  }
+
+  /**
+   * The handoff card in the next tier's channel: posted as a new thread the first time, updated
+   * in place afterwards (accepted, returned), rendered from the ticket and its events.
+   */
+  private async handoff(ticket: Ticket): Promise<void> {
+    const h = ticket.handoff;
+    if (!h) return;
+    const settings = await this.deps.tenants.settings(ticket.tenantId);
+    const target = tierChannel(settings, h.toTier, ticket.category);
+    if (!target) throw new HeldError(`no channel for tier ${h.toTier}`);
+    const full = await this.deps.tickets.getFull(ticket.tenantId, ticket.number);
+    const events = full?.events ?? [];
+    const triage = settings.triage;
+    const threadUrl =
+      triage && ticket.triage
+        ? threadLink(triage.channelId, ticket.triage.activityId, triage.teamId, ticket.tenantId)
+        : undefined;
+    const card = handoffCard(target.locale ?? 'en', ticket, events, this.deps.policy, {
+      threadUrl,
+    });
+    if (h.card) {
+      const ref = this.threadRef(target, h.card.conversationId, ticket.tenantId);
+      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+        await ctx.updateActivity({
+          ...MessageFactory.attachment(asAttachment(card)),
+          id: h.card!.activityId,
+        });
+      });
+      return;
+    }
+    const conversationId = await this.newThread(target, ticket.tenantId, card);
+    await this.deps.tickets.setCardRefs(ticket.tenantId, ticket.number, {
+      handoffCard: {
+        conversationId,
+        activityId: threadActivityId(conversationId) ?? conversationId,
+      },
+    });
   }
 
   /** An SLA notice in the ticket's thread of the triage channel. */
@@ -145,24 +188,7 @@ export class TeamsNotifier {
       descriptionLength,
       now: this.deps.clock?.now(),
     });
-    let conversationId = '';
-    await this.deps.adapter.createConversationAsync(
-      this.deps.botAppId,
-      'msteams',
-      triage.serviceUrl,
-      '',
-      {
-        isGroup: true,
-        channelData: { channel: { id: triage.channelId }, tenant: { id: ticket.tenantId } },
-        activity: MessageFactory.attachment(asAttachment(card)) as Activity,
-        tenantId: ticket.tenantId,
-        bot: { id: this.deps.botAppId, name: 'Support Desk' },
-        members: [],
-      },
-      async (ctx) => {
-        conversationId = ctx.activity.conversation.id;
-      },
-    );
+    const conversationId = await this.newThread(triage, ticket.tenantId, card);
     const activityId = threadActivityId(conversationId) ?? conversationId;
     const mention = ticket.priority === 'alta' && settings.onCall.length > 0;
     await this.deps.tickets.setCardRefs(
@@ -198,7 +224,34 @@ export class TeamsNotifier {
     }
   }
 
-  /** A thread of the triage channel. */
+  /** Posts a card as a new thread of a channel; returns the thread's conversation id. */
+  private async newThread(
+    channel: ChannelRef,
+    tenantId: string,
+    card: ReturnType<typeof triageCard>,
+  ): Promise<string> {
+    let conversationId = '';
+    await this.deps.adapter.createConversationAsync(
+      this.deps.botAppId,
+      'msteams',
+      channel.serviceUrl,
+      '',
+      {
+        isGroup: true,
+        channelData: { channel: { id: channel.channelId }, tenant: { id: tenantId } },
+        activity: MessageFactory.attachment(asAttachment(card)) as Activity,
+        tenantId,
+        bot: { id: this.deps.botAppId, name: 'Support Desk' },
+        members: [],
+      },
+      async (ctx) => {
+        conversationId = ctx.activity.conversation.id;
+      },
+    );
+    return conversationId;
+  }
+
+  /** A thread of a channel (triage or a tier's). */
   private threadRef(triage: ChannelRef, conversationId: string, tenantId: string) {
     return this.reference(triage.serviceUrl, conversationId, tenantId, true);
   }

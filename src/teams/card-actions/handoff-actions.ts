@@ -1,0 +1,93 @@
+import { TurnContext } from 'botbuilder';
+import { cardAction } from './card-action';
+import { z } from 'zod';
+import { TicketNotFoundError } from '../../domain/errors';
+import { StringKey, t } from '../../domain/i18n';
+import { LifecycleAction } from '../../domain/tickets/lifecycle';
+import { Ticket } from '../../domain/tickets/ticket';
+import { TenantRepository, tierChannel } from '../../storage/tenant.repository';
+import { TicketRepository } from '../../storage/ticket.repository';
+import { AgentDirectory } from '../agents';
+import { handoffCard } from '../cards/handoff.card';
+import { AdaptiveCardJson } from '../cards/render';
+import { activityKey } from '../turn';
+import { TriageActionDeps } from './triage-actions';
+
+export interface HandoffActionDeps extends TriageActionDeps {
+  tickets: TicketRepository;
+  tenants: TenantRepository;
+  agents: AgentDirectory;
+}
+
+/** The next tier's answers to a handoff card: take it, or send it back with the reason. */
+export const HANDOFF_VERBS = ['handoff.accept', 'handoff.return'] as const;
+export type HandoffVerb = (typeof HANDOFF_VERBS)[number];
+
+const Base = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
+const Return = Base.extend({ returnReason: z.string().trim().min(1).max(20_000) });
+
+export async function runHandoffAction(
+  verb: HandoffVerb,
+  ctx: TurnContext,
+  deps: HandoffActionDeps,
+  data: unknown,
+): Promise<AdaptiveCardJson | string> {
+  return cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
+    const base = Base.safeParse(data);
+    if (!base.success) return t(locale, 'error.invalidAction');
+    let action: LifecycleAction;
+    if (verb === 'handoff.accept') action = { kind: 'accept' };
+    else {
+      const p = Return.safeParse(data);
+      if (!p.success) return t(locale, 'error.invalidAction');
+      action = { kind: 'return', reason: p.data.returnReason };
+    }
+    const stored = await deps.tickets.get(tenantId, base.data.number);
+    if (!stored?.ticket.handoff) throw new TicketNotFoundError(String(base.data.number));
+    const tier = stored.ticket.handoff.toTier;
+    // Who may answer comes from storage: the members of the team of that tier's channel.
+    const settings = await deps.tenants.settings(tenantId);
+    const channel = tierChannel(settings, tier, stored.ticket.category);
+    const agents = channel ? await deps.agents.members(ctx, channel.teamId) : [];
+    const isAgent = agents.some((a) => a.id === actor.id);
+
+    const outcome = await deps.triage.lifecycle(
+      tenantId,
+      base.data.number,
+      actor,
+      isAgent,
+      action,
+      activityKey(ctx.activity),
+    );
+    const render = async (ticket: Ticket, note?: StringKey) => {
+      const full = await deps.tickets.getFull(tenantId, ticket.number);
+      const card = handoffCard(locale, ticket, full?.events ?? [], deps.policy);
+      const body = (card.body as unknown[]) ?? [];
+      if (note) {
+        body.unshift({
+          type: 'TextBlock',
+          text: t(locale, note, {
+            tier: note === 'handoff.noteReturned' ? (ticket.handoff?.fromTier ?? 1) : tier,
+            trackingId: ticket.trackingId,
+          }),
+          wrap: true,
+          color: note === 'handoff.notAgent' ? 'Attention' : 'Good',
+        });
+      }
+      return { ...card, body };
+    };
+    switch (outcome.kind) {
+      case 'refused':
+        return render(outcome.ticket, 'handoff.notAgent');
+      case 'invalid':
+      case 'repeated':
+        return render(outcome.ticket);
+      case 'changed':
+        deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+        return render(
+          outcome.ticket,
+          action.kind === 'accept' ? 'handoff.noteAccepted' : 'handoff.noteReturned',
+        );
+    }
+  });
+}
