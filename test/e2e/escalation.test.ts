@@ -137,6 +137,49 @@ describe('escalation to tier 2', () => {
     );
   });
 
+  it('tiers form a chain: tier 2 hands an accepted ticket on to tier 3 the same way', async () => {
+    const tier3 = makeChannel('Datacenter');
+    const omar = accountFor('Omar Ops', 'en-US');
+    h.teams.setRoster(tier3.teamId, [omar]);
+    await new ChannelMember(h.teams, admin, tier3).say('setup tier 3');
+    const omarIn = new ChannelMember(h.teams, omar, tier3);
+    const { id, thread } = await openTicket(h, luisIn, 'The file server is unreachable', {
+      assign: true,
+    });
+    await luisIn.submit(thread, 'triage.escalate', { escalateReason: 'Storage network issue' });
+    const handoff = await handoffIn(id);
+    await noraIn.click(handoff, 'Accept');
+    await h.bot.dispatcher.idle();
+    const accepted = noraIn.cardOf(id);
+    // only tier-2 agents may hand it on
+    const refused = await luisInTier2.submit(accepted, 'handoff.escalate', {
+      escalateReason: 'no',
+    });
+    expect(cardText(refused.card!)).toContain('Only agents of tier 2');
+    const res = await noraIn.submit(accepted, 'handoff.escalate', {
+      escalateReason: 'The SAN controller needs the datacenter team',
+    });
+    expect(cardText(res.card!)).toContain(`${id} was handed on to tier 3.`);
+    const third = await waitFor(
+      h,
+      () => {
+        try {
+          return omarIn.cardOf(id);
+        } catch {
+          return undefined;
+        }
+      },
+      'the tier-3 handoff card',
+    );
+    expect(cardText(cardOf(third.activity)!)).toContain(`${id} · escalated to tier 3`);
+    await omarIn.click(third, 'Accept');
+    await h.bot.dispatcher.idle();
+    expect((await stored(h, id)).stored.ticket).toMatchObject({
+      tier: 3,
+      owner: { name: 'Omar Ops' },
+    });
+  });
+
   it('a returned handoff goes back to tier 1 with its reason', async () => {
     const { id, thread } = await openTicket(h, luisIn, 'Printer queue stuck again', {
       assign: true,
@@ -180,6 +223,12 @@ describe('escalation to tier 2', () => {
     expect(cardText(res.card!)).toContain(
       'That is not possible while the ticket is "Closed". Nothing was changed.',
     );
+    // so is taking it, from an old copy of its card
+    const take = await luisIn.invoke(luisIn.cardOf(id), {
+      verb: 'triage.assignMe',
+      data: { number: Number(id.slice(4)) },
+    });
+    expect(cardText(take.card!)).toContain('That is not possible while the ticket is "Closed".');
     expect((await stored(h, id)).events).toHaveLength(events);
   });
 });

@@ -308,6 +308,7 @@ export const es: Record<StringKey, string> = {
   'thread.handoffReturned': '↩ {name} (nivel {tier}) devolvió {trackingId}: {reason}',
   'sla.autoEscalateReason':
     'se superó el tiempo objetivo de resolución, así que un equipo especializado lo toma',
+  'handoff.noteEscalated': '{trackingId} pasó al nivel {tier}.',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };

@@ -20,11 +20,15 @@ export interface HandoffActionDeps extends TriageActionDeps {
 }
 
 /** The next tier's answers to a handoff card: take it, or send it back with the reason. */
-export const HANDOFF_VERBS = ['handoff.accept', 'handoff.return'] as const;
+export const HANDOFF_VERBS = ['handoff.accept', 'handoff.return', 'handoff.escalate'] as const;
 export type HandoffVerb = (typeof HANDOFF_VERBS)[number];
 
 const Base = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
 const Return = Base.extend({ returnReason: z.string().trim().min(1).max(20_000) });
+const Escalate = Base.extend({
+  escalateReason: z.string().trim().min(1).max(20_000),
+  escalateNotes: z.string().max(20_000).optional(),
+});
 
 export async function runHandoffAction(
   verb: HandoffVerb,
@@ -35,18 +39,30 @@ export async function runHandoffAction(
   return cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
     const base = Base.safeParse(data);
     if (!base.success) return t(locale, 'error.invalidAction');
-    let action: LifecycleAction;
-    if (verb === 'handoff.accept') action = { kind: 'accept' };
-    else {
-      const p = Return.safeParse(data);
-      if (!p.success) return t(locale, 'error.invalidAction');
-      action = { kind: 'return', reason: p.data.returnReason };
-    }
     const stored = await deps.tickets.get(tenantId, base.data.number);
     if (!stored?.ticket.handoff) throw new TicketNotFoundError(String(base.data.number));
     const tier = stored.ticket.handoff.toTier;
-    // Who may answer comes from storage: the members of the team of that tier's channel.
     const settings = await deps.tenants.settings(tenantId);
+    let action: LifecycleAction;
+    if (verb === 'handoff.accept') action = { kind: 'accept' };
+    else if (verb === 'handoff.return') {
+      const p = Return.safeParse(data);
+      if (!p.success) return t(locale, 'error.invalidAction');
+      action = { kind: 'return', reason: p.data.returnReason };
+    } else {
+      // The tier that holds the ticket hands it on, the same way tier 1 does.
+      const p = Escalate.safeParse(data);
+      if (!p.success) return t(locale, 'error.invalidAction');
+      const next = tierChannel(settings, stored.ticket.tier + 1, stored.ticket.category);
+      if (!next) return t(locale, 'triage.noTier', { tier: stored.ticket.tier + 1 });
+      action = {
+        kind: 'escalate',
+        reason: p.data.escalateReason,
+        notes: p.data.escalateNotes ?? '',
+        team: next.name ?? next.channelId,
+      };
+    }
+    // Who may act comes from storage: the members of the team of that tier's channel.
     const channel = tierChannel(settings, tier, stored.ticket.category);
     const agents = channel ? await deps.agents.members(ctx, channel.teamId) : [];
     const isAgent = agents.some((a) => a.id === actor.id);
@@ -67,7 +83,12 @@ export async function runHandoffAction(
         body.unshift({
           type: 'TextBlock',
           text: t(locale, note, {
-            tier: note === 'handoff.noteReturned' ? (ticket.handoff?.fromTier ?? 1) : tier,
+            tier:
+              note === 'handoff.noteReturned'
+                ? (ticket.handoff?.fromTier ?? 1)
+                : note === 'handoff.noteEscalated'
+                  ? (ticket.handoff?.toTier ?? tier + 1)
+                  : tier,
             trackingId: ticket.trackingId,
           }),
           wrap: true,
@@ -86,7 +107,11 @@ export async function runHandoffAction(
         deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
         return render(
           outcome.ticket,
-          action.kind === 'accept' ? 'handoff.noteAccepted' : 'handoff.noteReturned',
+          action.kind === 'accept'
+            ? 'handoff.noteAccepted'
+            : action.kind === 'return'
+              ? 'handoff.noteReturned'
+              : 'handoff.noteEscalated',
         );
     }
   });

@@ -6,7 +6,7 @@ import { SlaPolicy } from '../../domain/sla/policy';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
 import { TriageAction } from '../../domain/triage/triage-rules';
-import { Ticket } from '../../domain/tickets/ticket';
+import { Ticket, isOpen } from '../../domain/tickets/ticket';
 import { Logger } from '../../logger';
 import { TriageService } from '../../services/triage.service';
 import { Clock } from '../../domain/clock';
@@ -337,7 +337,18 @@ export async function runTriageAction(
           noteColor: 'Good',
         });
       case 'unchanged':
-        return triageCard(locale, outcome.ticket, deps.policy, { agents: people, now });
+        // On a closed ticket nothing can change: say so rather than show the card silently.
+        return isOpen(outcome.ticket)
+          ? triageCard(locale, outcome.ticket, deps.policy, { agents: people, now })
+          : forClickerOnly(
+              triageCard(locale, outcome.ticket, deps.policy, {
+                now,
+                note: t(locale, 'lifecycle.invalid', {
+                  status: t(locale, `status.${outcome.ticket.status}`),
+                }),
+                noteColor: 'Attention',
+              }),
+            );
     }
   });
 }

@@ -1,7 +1,7 @@
 import template from '../../../adaptiveCards/handoff.json';
 import { Locale, formatDateTime, t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
-import { Ticket, TicketEvent } from '../../domain/tickets/ticket';
+import { Ticket, TicketEvent, isOpen } from '../../domain/tickets/ticket';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
@@ -87,6 +87,8 @@ export function handoffCard(
     state,
     stateColor: h.state === 'accepted' ? 'Good' : 'Warning',
     pending: h.state === 'pending',
+    // once accepted, the tier's agent can hand it on to the next tier (tier 3…)
+    canEscalate: h.state === 'accepted' && ticket.tier === h.toTier && isOpen(ticket),
     facts: [
       { label: t(locale, 'ticket.requester'), value: escapeMarkdown(ticket.requester.name || '—') },
       { label: t(locale, 'ticket.category'), value: t(locale, `category.${ticket.category}`) },
@@ -114,6 +116,9 @@ export function handoffCard(
       returnReason: t(locale, 'handoff.returnReason'),
       submit: t(locale, 'button.submit'),
       thread: t(locale, 'handoff.openThread'),
+      escalate: t(locale, 'triage.escalate'),
+      escalateReason: t(locale, 'triage.escalateReason'),
+      escalateNotes: t(locale, 'triage.escalateNotes'),
     },
   });
 }
