@@ -15,6 +15,7 @@ import { TriageService } from './services/triage.service';
 import { TicketSearchService } from './services/ticket-search.service';
 import { JobSpec, OutboxRepository } from './storage/outbox.repository';
 import { TimerRepository } from './storage/timer.repository';
+import { KbStatsRepository } from './storage/kb-stats.repository';
 import { SlaService } from './services/sla.service';
 import { TenantRepository, tierChannel } from './storage/tenant.repository';
 import { t } from './domain/i18n';
@@ -132,6 +133,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     supportAdmins: config.supportAdmins,
     clock,
+    kbStats: new KbStatsRepository(tables),
     arm: (tenantId, number) => sla.arm(tenantId, number),
     autoAssign: config.autoAssign
       ? async (tenantId, number, people) => {

@@ -133,6 +133,9 @@ export class TriageService {
       const jobs: JobSpec[] = [
         ...jobsOf(stored.ticket.eventCount + 1, change.tellRequester, change.tellChannel),
         ...(change.handoffCard ? [`handoff.${change.handoffCard}` as const] : []),
+        ...(change.event.type === 'steps.outcome' && change.event.data.playbook
+          ? [{ kind: 'kb.tally' as const, ref: String(stored.ticket.eventCount + 1) }]
+          : []),
       ];
       try {
         const after = await this.deps.tickets.appendEvent(

@@ -23,6 +23,8 @@ export const OUTBOX_KINDS = [
   /** the handoff card in the next tier's channel: posted, then updated in place */
   'handoff.post',
   'handoff.update',
+  /** counts a steps outcome into its playbook's success rate (`ref`: the event's number) */
+  'kb.tally',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

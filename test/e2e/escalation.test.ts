@@ -135,6 +135,16 @@ describe('escalation to tier 2', () => {
         ),
       'the requester to hear who took it',
     );
+
+    // tier 2 writes an internal note on the handoff card: in the history, never to the requester
+    const seenBefore = requester.received().length;
+    await noraIn.submit(noraIn.cardOf(id), 'handoff.note', { noteText: 'CA bundle 2026 missing' });
+    await h.bot.dispatcher.idle();
+    expect(threadTexts(h, luisIn, id)).toContain(
+      '📝 Internal note by Nora Network: CA bundle 2026 missing',
+    );
+    expect(cardText(cardOf(noraIn.cardOf(id).activity)!)).toContain('CA bundle 2026 missing');
+    expect(JSON.stringify(requester.received().slice(seenBefore))).not.toContain('CA bundle');
   });
 
   it('tiers form a chain: tier 2 hands an accepted ticket on to tier 3 the same way', async () => {

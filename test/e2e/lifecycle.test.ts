@@ -314,6 +314,14 @@ describe('self-help and resolution steps', () => {
     );
   });
 
+  it('the outcomes feed each playbook’s success rate, shown when agents send steps', async () => {
+    const { thread } = await newTicket('Another printer shows offline on floor 2');
+    await h.bot.dispatcher.idle();
+    const choices = JSON.stringify(cardOf(thread.activity));
+    expect(choices).toMatch(/worked 100% \(1 of 1\)/); // the printer playbook above
+    expect(choices).toMatch(/worked 0% \(0 of 1\)/); // the VPN playbook above
+  });
+
   it('an agent sends their own numbered steps; the requester ticks them and answers', async () => {
     const { requester, id, thread } = await newTicket('Excel crashes when I open the budget');
     const res = await luisInChannel.submit(thread, 'triage.sendSteps', {

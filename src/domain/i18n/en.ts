@@ -300,6 +300,7 @@ export const en = {
   'thread.handoffReturned': '↩ {name} (tier {tier}) returned {trackingId}: {reason}',
   'sla.autoEscalateReason': 'the resolution target was missed, so a specialised team takes over',
   'handoff.noteEscalated': '{trackingId} was handed on to tier {tier}.',
+  'triage.playbookRate': '{title} · worked {percent}% ({worked} of {total})',
   'group.hint':
     'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
 } as const;

@@ -309,6 +309,7 @@ export const es: Record<StringKey, string> = {
   'sla.autoEscalateReason':
     'se superó el tiempo objetivo de resolución, así que un equipo especializado lo toma',
   'handoff.noteEscalated': '{trackingId} pasó al nivel {tier}.',
+  'triage.playbookRate': '{title} · funcionó {percent}% ({worked} de {total})',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };

@@ -190,6 +190,8 @@ export function applyLifecycle(
         event: event('note', { text: action.text.slice(0, MESSAGE_MAX), internal: true }),
         tellRequester: false,
         tellChannel: true,
+        // carried into the handoff: its card shows the notes of every tier
+        ...(ticket.handoff?.card ? { handoffCard: 'update' as const } : {}),
       };
     case 'resolve': {
       const stopped = stopResolution(recordFirstResponse(ticket, policy, now, actor), policy, now);

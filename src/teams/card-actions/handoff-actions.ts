@@ -20,11 +20,17 @@ export interface HandoffActionDeps extends TriageActionDeps {
 }
 
 /** The next tier's answers to a handoff card: take it, or send it back with the reason. */
-export const HANDOFF_VERBS = ['handoff.accept', 'handoff.return', 'handoff.escalate'] as const;
+export const HANDOFF_VERBS = [
+  'handoff.accept',
+  'handoff.return',
+  'handoff.escalate',
+  'handoff.note',
+] as const;
 export type HandoffVerb = (typeof HANDOFF_VERBS)[number];
 
 const Base = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
 const Return = Base.extend({ returnReason: z.string().trim().min(1).max(20_000) });
+const Note = Base.extend({ noteText: z.string().trim().min(1).max(20_000) });
 const Escalate = Base.extend({
   escalateReason: z.string().trim().min(1).max(20_000),
   escalateNotes: z.string().max(20_000).optional(),
@@ -45,7 +51,12 @@ export async function runHandoffAction(
     const settings = await deps.tenants.settings(tenantId);
     let action: LifecycleAction;
     if (verb === 'handoff.accept') action = { kind: 'accept' };
-    else if (verb === 'handoff.return') {
+    else if (verb === 'handoff.note') {
+      // An internal note from the next tier: in the ticket's history and on both cards.
+      const p = Note.safeParse(data);
+      if (!p.success) return t(locale, 'error.invalidAction');
+      action = { kind: 'note', text: p.data.noteText };
+    } else if (verb === 'handoff.return') {
       const p = Return.safeParse(data);
       if (!p.success) return t(locale, 'error.invalidAction');
       action = { kind: 'return', reason: p.data.returnReason };
@@ -111,7 +122,9 @@ export async function runHandoffAction(
             ? 'handoff.noteAccepted'
             : action.kind === 'return'
               ? 'handoff.noteReturned'
-              : 'handoff.noteEscalated',
+              : action.kind === 'note'
+                ? 'triage.noteNoted'
+                : 'handoff.noteEscalated',
         );
     }
   });

@@ -87,6 +87,7 @@ export function handoffCard(
     state,
     stateColor: h.state === 'accepted' ? 'Good' : 'Warning',
     pending: h.state === 'pending',
+    canNote: h.state !== 'returned' && (isOpen(ticket) || ticket.status === 'resolved'),
     // once accepted, the tier's agent can hand it on to the next tier (tier 3…)
     canEscalate: h.state === 'accepted' && ticket.tier === h.toTier && isOpen(ticket),
     facts: [
@@ -117,6 +118,8 @@ export function handoffCard(
       submit: t(locale, 'button.submit'),
       thread: t(locale, 'handoff.openThread'),
       escalate: t(locale, 'triage.escalate'),
+      note: t(locale, 'triage.note'),
+      noteLabel: t(locale, 'triage.noteLabel'),
       escalateReason: t(locale, 'triage.escalateReason'),
       escalateNotes: t(locale, 'triage.escalateNotes'),
     },

@@ -24,6 +24,8 @@ export interface TriageCardOptions {
   descriptionLength?: number;
   /** the current time, for the range of dates offered for parts */
   now?: Date;
+  /** the tenant's playbook success rates, shown beside each playbook in "Send steps" */
+  playbookStats?: Map<string, { worked: number; failed: number }>;
 }
 
 const HEALTH_COLOR = { ok: 'Default', atRisk: 'Warning', breached: 'Attention', paused: 'Accent' };
@@ -127,7 +129,21 @@ export function triageCard(
     // The knowledge base: offered in "Send steps", the best match preselected.
     playbooks: [
       { value: 'none', title: t(locale, 'triage.playbookNone') },
-      ...shippedPlaybooks().map((p) => ({ value: p.id, title: p.title[locale] })),
+      ...shippedPlaybooks().map((p) => {
+        const st = opts.playbookStats?.get(p.id);
+        const total = st ? st.worked + st.failed : 0;
+        return {
+          value: p.id,
+          title: total
+            ? t(locale, 'triage.playbookRate', {
+                title: p.title[locale],
+                percent: Math.round((100 * st!.worked) / total),
+                worked: st!.worked,
+                total,
+              })
+            : p.title[locale],
+        };
+      }),
     ],
     suggestedPlaybook: open
       ? (matchPlaybook(

@@ -12,6 +12,7 @@ import { handoffCard, threadLink } from '../cards/handoff.card';
 import { Person } from '../../domain/tickets/ticket';
 import { Agent, AgentDirectory } from '../agents';
 import { TicketRepository } from '../../storage/ticket.repository';
+import { KbStatsRepository } from '../../storage/kb-stats.repository';
 import { UserRepository } from '../../storage/user.repository';
 import { asAttachment } from '../cards/render';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
@@ -47,6 +48,8 @@ export class TeamsNotifier {
       supportAdmins?: string[];
       /** the clock every rule reads (dates offered on cards) */
       clock?: Clock;
+      /** playbook success rates: counted here, shown on the triage card's "Send steps" */
+      kbStats?: KbStatsRepository;
     },
   ) {}
 
@@ -73,6 +76,21 @@ export class TeamsNotifier {
       case 'handoff.post':
       case 'handoff.update':
         return this.handoff(ticket);
+      case 'kb.tally': {
+        const event = await this.deps.tickets.event(
+          ticket.tenantId,
+          ticket.number,
+          Number(job.ref),
+        );
+        if (event?.type !== 'steps.outcome' || !event.data.playbook) return;
+        return this.deps.kbStats?.tally(
+          ticket.tenantId,
+          ticket.number,
+          event.seq,
+          String(event.data.playbook),
+          event.data.worked === true,
+        );
+      }
     }
   }
 
@@ -187,6 +205,7 @@ export class TeamsNotifier {
       agents,
       descriptionLength,
       now: this.deps.clock?.now(),
+      playbookStats: await this.playbookStats(ticket.tenantId),
     });
     const conversationId = await this.newThread(triage, ticket.tenantId, card);
     const activityId = threadActivityId(conversationId) ?? conversationId;
@@ -222,6 +241,11 @@ export class TeamsNotifier {
         })
         .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'admin notice failed'));
     }
+  }
+
+  /** The tenant's playbook success rates; a failed read only hides them. */
+  private async playbookStats(tenantId: string) {
+    return this.deps.kbStats?.stats(tenantId).catch(() => undefined);
   }
 
   /** Posts a card as a new thread of a channel; returns the thread's conversation id. */
@@ -295,6 +319,7 @@ export class TeamsNotifier {
       agents: await this.agentsOf(triage, ticket.tenantId),
       descriptionLength,
       now: this.deps.clock?.now(),
+      playbookStats: await this.playbookStats(ticket.tenantId),
     });
     const ref = this.threadRef(triage, ticket.triage!.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
