@@ -101,6 +101,12 @@ describe('escalation to tier 2', () => {
     expect(text).toContain('Reinstalled the client; error 809 persists');
     expect(text).toContain('Which error code do you see?');
     expect(text).toContain('Probably the new CA bundle');
+    // SLA time left: created Wed 10:00, media or baja → hours of business time left at 10:00
+    expect(text).toMatch(/SLA time left: \d+ h/);
+    await h.bot.dispatcher.idle();
+    expect(cardText(cardOf(luisIn.cardOf(id).activity)!)).toContain(
+      'Tier: 1, escalated to tier 2 (Redes): waiting to be accepted',
+    );
     expect(buttonTitles(cardOf(handoff.activity)!)).toEqual(
       expect.arrayContaining(['Accept', 'Return', 'Open the tier-1 thread']),
     );
@@ -127,6 +133,7 @@ describe('escalation to tier 2', () => {
     const after = (await stored(h, id)).stored.ticket;
     expect(after).toMatchObject({ tier: 2, owner: { name: 'Nora Network' } });
     expect(cardText(cardOf(luisIn.cardOf(id).activity)!)).toContain('Owner: Nora Network');
+    expect(cardText(cardOf(luisIn.cardOf(id).activity)!)).toContain('Tier: 2 (Redes)');
     await waitFor(
       h,
       () =>

@@ -180,6 +180,7 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
   'handoff.json': (l) =>
     handoffCard(l, handoffOf({}, true), conversation(true), policy, {
       threadUrl: `https://teams.microsoft.com/l/message/${'c'.repeat(80)}/1?tenantId=t`,
+      now: new Date('2026-11-25T17:30:00Z'),
     }),
   'steps.json': (l) =>
     stepsCard(
@@ -341,6 +342,7 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
   'handoff.json': (l) =>
     handoffCard(l, handoffOf(), conversation(false), policy, {
       threadUrl: 'https://teams.microsoft.com/l/message/19%3Aabc%40thread.tacv2/1700000000000',
+      now: new Date('2026-11-25T16:30:00Z'),
     }),
   'steps.json': (l) =>
     selfHelpCard(

@@ -301,6 +301,12 @@ export const en = {
   'sla.autoEscalateReason': 'the resolution target was missed, so a specialised team takes over',
   'handoff.noteEscalated': '{trackingId} was handed on to tier {tier}.',
   'triage.playbookRate': '{title} · worked {percent}% ({worked} of {total})',
+  'handoff.timeLeft': 'SLA time left',
+  'handoff.paused': 'paused',
+  'handoff.overdue': 'overdue by {late}',
+  'triage.tier': 'Tier',
+  'triage.tierPending': '{tier}, escalated to tier {next} ({team}): waiting to be accepted',
+  'triage.tierValue': '{tier} ({team})',
   'group.hint':
     'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
 } as const;

@@ -310,6 +310,12 @@ export const es: Record<StringKey, string> = {
     'se superó el tiempo objetivo de resolución, así que un equipo especializado lo toma',
   'handoff.noteEscalated': '{trackingId} pasó al nivel {tier}.',
   'triage.playbookRate': '{title} · funcionó {percent}% ({worked} de {total})',
+  'handoff.timeLeft': 'Tiempo restante (SLA)',
+  'handoff.paused': 'en pausa',
+  'handoff.overdue': 'vencido hace {late}',
+  'triage.tier': 'Nivel',
+  'triage.tierPending': '{tier}, escalado al nivel {next} ({team}): esperando que lo acepten',
+  'triage.tierValue': '{tier} ({team})',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
 };

@@ -88,7 +88,9 @@ export async function runHandoffAction(
     );
     const render = async (ticket: Ticket, note?: StringKey) => {
       const full = await deps.tickets.getFull(tenantId, ticket.number);
-      const card = handoffCard(locale, ticket, full?.events ?? [], deps.policy);
+      const card = handoffCard(locale, ticket, full?.events ?? [], deps.policy, {
+        now: deps.clock.now(),
+      });
       const body = (card.body as unknown[]) ?? [];
       if (note) {
         body.unshift({

@@ -1,5 +1,6 @@
 import template from '../../../adaptiveCards/handoff.json';
-import { Locale, formatDateTime, t } from '../../domain/i18n';
+import { Locale, formatDateTime, formatMinutes, t } from '../../domain/i18n';
+import { clockMinutes } from '../../domain/sla/policy';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, TicketEvent, isOpen } from '../../domain/tickets/ticket';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
@@ -29,7 +30,7 @@ export function handoffCard(
   ticket: Ticket,
   events: TicketEvent[],
   policy: SlaPolicy,
-  opts: { threadUrl?: string } = {},
+  opts: { threadUrl?: string; now?: Date } = {},
 ): AdaptiveCardJson {
   const h = ticket.handoff!;
   const when = (d: Date) => formatDateTime(locale, d, policy.calendar.timeZone);
@@ -65,6 +66,16 @@ export function handoffCard(
         return undefined;
     }
   };
+  /** SLA time left on the ticket's clock (paused time excluded), or how late it is. */
+  const timeLeft = (now: Date) => {
+    if (ticket.sla.resolution.pausedSince) return t(locale, 'handoff.paused');
+    const due = ticket.resolutionDueAt;
+    return due.getTime() > now.getTime()
+      ? formatMinutes(locale, clockMinutes(policy, ticket.priority, now, due))
+      : t(locale, 'handoff.overdue', {
+          late: formatMinutes(locale, clockMinutes(policy, ticket.priority, due, now)),
+        });
+  };
   const history = events
     .map(line)
     .filter((l): l is { who: string; text: string } => !!l)
@@ -96,6 +107,7 @@ export function handoffCard(
       { label: t(locale, 'ticket.priority'), value: t(locale, `priority.${ticket.priority}`) },
       { label: t(locale, 'ticket.status'), value: t(locale, `status.${ticket.status}`) },
       { label: t(locale, 'ticket.resolutionDue'), value: when(ticket.resolutionDueAt) },
+      ...(opts.now ? [{ label: t(locale, 'handoff.timeLeft'), value: timeLeft(opts.now) }] : []),
       { label: t(locale, 'handoff.by'), value: escapeMarkdown(h.by.name) },
       {
         label: t(locale, 'handoff.tier1Owner'),

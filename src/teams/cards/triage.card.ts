@@ -82,6 +82,24 @@ export function triageCard(
     { label: t(locale, 'ticket.severity'), value: t(locale, `sevlevel.${ticket.severity}`) },
     { label: t(locale, 'ticket.priority'), value: priority },
     { label: t(locale, 'ticket.status'), value: t(locale, `status.${ticket.status}`) },
+    ...(ticket.tier > 1 || ticket.handoff?.state === 'pending'
+      ? [
+          {
+            label: t(locale, 'triage.tier'),
+            value:
+              ticket.handoff?.state === 'pending'
+                ? t(locale, 'triage.tierPending', {
+                    tier: ticket.tier,
+                    next: ticket.handoff.toTier,
+                    team: escapeMarkdown(ticket.handoff.team),
+                  })
+                : t(locale, 'triage.tierValue', {
+                    tier: ticket.tier,
+                    team: escapeMarkdown(ticket.handoff?.team ?? ''),
+                  }),
+          },
+        ]
+      : []),
     {
       label: t(locale, 'ticket.owner'),
       value: ticket.owner ? escapeMarkdown(ticket.owner.name) : t(locale, 'ticket.unassigned'),

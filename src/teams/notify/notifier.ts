@@ -113,6 +113,7 @@ export class TeamsNotifier {
         : undefined;
     const card = handoffCard(target.locale ?? 'en', ticket, events, this.deps.policy, {
       threadUrl,
+      now: this.deps.clock?.now(),
     });
     if (h.card) {
       const ref = this.threadRef(target, h.card.conversationId, ticket.tenantId);
