@@ -85,6 +85,11 @@ describe('escalation to tier 2', () => {
       'VPN says certificate invalid since the update',
       { assign: true },
     );
+    // the requester already tried the VPN self-help steps the bot offered
+    const offer = requester
+      .received()
+      .find((m) => cardText(cardOf(m.activity) ?? {}).includes(`${id}, try this`))!;
+    await requester.click('Still failing', { step1: 'true', step2: 'true' }, offer);
     await luisIn.submit(thread, 'triage.reply', { replyText: 'Which error code do you see?' });
     await h.bot.dispatcher.idle();
     await luisIn.submit(thread, 'triage.note', { noteText: 'Probably the new CA bundle' });
@@ -101,6 +106,8 @@ describe('escalation to tier 2', () => {
     expect(text).toContain('Reinstalled the client; error 809 persists');
     expect(text).toContain('Which error code do you see?');
     expect(text).toContain('Probably the new CA bundle');
+    expect(text).toContain('Steps tried: ');
+    expect(text).toMatch(/: ticked 1, 2 of \d+, still failing/);
     // SLA time left: created Wed 10:00, media or baja → hours of business time left at 10:00
     expect(text).toMatch(/SLA time left: \d+ h/);
     await h.bot.dispatcher.idle();
