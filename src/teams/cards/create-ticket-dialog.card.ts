@@ -1,9 +1,9 @@
 import template from '../../../adaptiveCards/create-ticket-dialog.json';
 import { Locale, t } from '../../domain/i18n';
-import { CATEGORIES, Category } from '../../domain/tickets/category';
-import { IMPACTS, Impact, SEVERITIES, Severity } from '../../domain/tickets/priority-matrix';
+import { Category } from '../../domain/tickets/category';
+import { Impact, Severity } from '../../domain/tickets/priority-matrix';
 import { Person } from '../../domain/tickets/ticket';
-import { AdaptiveCardJson, expand, shorten } from './render';
+import { AdaptiveCardJson, classificationChoices, expand, shorten } from './render';
 
 /** Characters of the message prefilled in the dialog (the dialog's card stays well under 28 KB). */
 export const DIALOG_TEXT_MAX = 8_000;
@@ -42,6 +42,7 @@ export function createTicketDialogCard(locale: Locale, input: DialogInput): Adap
     ? input.values.requester
     : 'me';
   return expand(template, {
+    ...classificationChoices(locale),
     error: input.error ?? '',
     source: author ? t(locale, 'mext.fromMessage', { name: author.name }) : '',
     requesters,
@@ -66,8 +67,5 @@ export function createTicketDialogCard(locale: Locale, input: DialogInput): Adap
       submit: t(locale, 'button.createTicket'),
       openMessage: t(locale, 'mext.openMessage'),
     },
-    categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),
-    impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
-    severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
   });
 }

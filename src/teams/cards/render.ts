@@ -1,5 +1,8 @@
 import * as ACData from 'adaptivecards-templating';
 import { Attachment, CardFactory } from 'botbuilder';
+import { Locale, t } from '../../domain/i18n';
+import { CATEGORIES } from '../../domain/tickets/category';
+import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
 
 /** An expanded Adaptive Card (JSON). */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -43,3 +46,15 @@ export function shorten(text: string, max = CARD_TEXT_MAX): { text: string; trun
 
 /** Adaptive Card colour names for the priority levels. */
 export const PRIORITY_COLOR = { alta: 'Attention', media: 'Warning', baja: 'Good' } as const;
+
+/**
+ * The choices of the classification inputs (category, impact, severity) in a language: the same
+ * on every card that asks for them (the form, the message-extension dialog, Reclassify).
+ */
+export function classificationChoices(locale: Locale) {
+  return {
+    categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),
+    impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
+    severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
+  };
+}

@@ -1,8 +1,6 @@
 import template from '../../../adaptiveCards/ticket-form.json';
 import { Locale, t } from '../../domain/i18n';
-import { CATEGORIES } from '../../domain/tickets/category';
-import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
-import { AdaptiveCardJson, expand } from './render';
+import { AdaptiveCardJson, classificationChoices, expand } from './render';
 
 export interface FormValues {
   title: string;
@@ -28,6 +26,7 @@ export function ticketFormCard(
   error = '',
 ): AdaptiveCardJson {
   return expand(template, {
+    ...classificationChoices(locale),
     heading: t(locale, 'form.title'),
     error,
     formId,
@@ -43,8 +42,5 @@ export function ticketFormCard(
       severity: t(locale, 'form.severityLabel'),
       submit: t(locale, 'button.submit'),
     },
-    categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),
-    impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
-    severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
   });
 }

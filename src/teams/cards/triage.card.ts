@@ -4,10 +4,15 @@ import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-cale
 import { slaHealth } from '../../domain/sla/clocks';
 import { matchPlaybook, shippedPlaybooks } from '../../domain/kb/playbook';
 import { SlaPolicy } from '../../domain/sla/policy';
-import { CATEGORIES } from '../../domain/tickets/category';
-import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
 import { Person, Ticket, isOpen } from '../../domain/tickets/ticket';
-import { AdaptiveCardJson, PRIORITY_COLOR, escapeMarkdown, expand, shorten } from './render';
+import {
+  AdaptiveCardJson,
+  classificationChoices,
+  PRIORITY_COLOR,
+  escapeMarkdown,
+  expand,
+  shorten,
+} from './render';
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
 /** Agents offered in "Assign to…": Teams shows long lists poorly, and the card must stay small. */
@@ -134,6 +139,7 @@ export function triageCard(
   const partsMin = addBusinessDays(today, policy.parts.minBusinessDays, policy.calendar);
   const health = slaHealth(ticket).health;
   return expand(template, {
+    ...classificationChoices(locale),
     number: ticket.number,
     heading: t(locale, 'triage.heading', { trackingId: ticket.trackingId, priority }),
     priorityColor: PRIORITY_COLOR[ticket.priority],
@@ -193,9 +199,6 @@ export function triageCard(
       .map((a) => a.userId)
       .filter((id): id is string => !!id)
       .slice(0, MAX_REFRESH_USERS),
-    impacts: IMPACTS.map((v) => ({ value: v, title: t(locale, `impact.${v}`) })),
-    severities: SEVERITIES.map((v) => ({ value: v, title: t(locale, `severity.${v}`) })),
-    categories: CATEGORIES.map((c) => ({ value: c, title: t(locale, `category.${c}`) })),
     labels: {
       assignMe: t(locale, 'triage.assignMe'),
       assignTo: t(locale, 'triage.assignTo'),
