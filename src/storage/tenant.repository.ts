@@ -26,6 +26,8 @@ export interface TenantSettings {
   tiers: TierChannel[];
   /** agents mentioned on alta tickets (`on call @name …`) */
   onCall: Person[];
+  /** low ratings, recurring problems and the weekly digest go here (`setup supervisors`) */
+  supervisors?: ChannelRef;
   etag?: string;
 }
 
@@ -68,6 +70,7 @@ export class TenantRepository {
           triage: parse<ChannelRef>(r.triage),
           tiers: parse<TierChannel[]>(r.tiers) ?? [],
           onCall: parse<Person[]>(r.onCall) ?? [],
+          supervisors: parse<ChannelRef>(r.supervisors),
           etag: r.etag,
         };
       } catch (e) {
@@ -92,6 +95,7 @@ export class TenantRepository {
           triage: after.triage ? JSON.stringify(after.triage) : '',
           onCall: JSON.stringify(after.onCall),
           tiers: JSON.stringify(after.tiers),
+          supervisors: after.supervisors ? JSON.stringify(after.supervisors) : '',
         };
         try {
           if (before.etag) {

@@ -252,6 +252,8 @@ export const en = {
     'Done: this channel receives the tickets escalated to tier {tier}. Its team’s members are the tier-{tier} agents.',
   'channel.tierSetCategory':
     'Done: this channel receives the {category} tickets escalated to tier {tier}.',
+  'channel.supervisorsSet':
+    'Done: low ratings, recurring problems and the weekly digest will be posted in this channel.',
   'channel.tierUsage':
     'Say "setup tier 2" in the channel that receives tier-2 escalations, or "setup tier 2 network" for one category.',
   'mext.fromMessage': 'From a message by {name}',

@@ -260,6 +260,8 @@ export const es: Record<StringKey, string> = {
     'Listo: este canal recibe los tickets escalados al nivel {tier}. Los miembros de su equipo son los agentes de nivel {tier}.',
   'channel.tierSetCategory':
     'Listo: este canal recibe los tickets de {category} escalados al nivel {tier}.',
+  'channel.supervisorsSet':
+    'Listo: las valoraciones bajas, los problemas recurrentes y el resumen semanal se publicarán en este canal.',
   'channel.tierUsage':
     'Escribe "configurar nivel 2" en el canal que recibe las escalaciones de nivel 2, o "configurar nivel 2 red" para una categoría.',
   'mext.fromMessage': 'De un mensaje de {name}',

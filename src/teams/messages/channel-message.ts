@@ -33,6 +33,7 @@ export type ChannelCommand =
   | { kind: 'setupTriage' }
   /** `category` undefined: the tier's default channel; null: a category that was not understood */
   | { kind: 'setupTier'; tier: number; category?: Category | null }
+  | { kind: 'setupSupervisors' }
   | { kind: 'onCall' }
   | { kind: 'status'; number?: number }
   | { kind: 'myQueue' }
@@ -48,6 +49,9 @@ export function parseChannelCommand(text: string, trackingPrefix: string): Chann
       tier: Number(tier[1]),
       category: tier[2] === undefined ? undefined : (categoryNamed(tier[2]) ?? null),
     };
+  }
+  if (cmd === 'setup supervisors' || cmd === 'configurar supervisores') {
+    return { kind: 'setupSupervisors' };
   }
   if (/^(on call|de guardia)\b/.test(cmd)) return { kind: 'onCall' };
   if (cmd === 'my queue' || cmd === 'mi cola') return { kind: 'myQueue' };
@@ -171,6 +175,21 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
               })
             : t(locale, 'channel.tierSet', { tier: command.tier }),
         );
+        return;
+      }
+      case 'setupSupervisors': {
+        if (!isAdmin(deps, who)) {
+          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
+          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
+          return;
+        }
+        const here = channelOf(ctx.activity);
+        if (!here) {
+          await ctx.sendActivity(t(locale, 'channel.help'));
+          return;
+        }
+        await deps.tenants.update(tenantId, (s) => ({ ...s, supervisors: { ...here, locale } }));
+        await ctx.sendActivity(t(locale, 'channel.supervisorsSet'));
         return;
       }
       case 'onCall': {
