@@ -49,6 +49,8 @@ import {
 import { OutboxRepository } from '../src/storage/outbox.repository';
 import { TimerRepository, wakeKeys } from '../src/storage/timer.repository';
 import { BenchContext, BenchModule, Figure } from './types';
+import { eventStats } from '../src/domain/reports/stats';
+import { SeededStats, measureReport } from './report';
 
 /** "Now" for every sweep: a Wednesday, 14:30 in the policy's time zone (business hours). */
 const NOW = new Date('2026-03-11T20:30:00Z');
@@ -71,7 +73,8 @@ const ticketRow = (t: Ticket): Row => {
   if (t.description.length > HEAD_CHARS) throw new Error('bench tickets keep short texts');
   return ticketToRow(t);
 };
-const eventRow = (t: Ticket, e: TicketEvent): Row => eventToRow(t.tenantId, t.number, e);
+const eventRow = (t: Ticket, e: TicketEvent): Row =>
+  eventToRow(t.tenantId, t.number, e, e.seq === 1 ? eventStats(undefined, t, e) : undefined);
 const eventRowKey = (n: number, seq: number) => `${ticketRowKey(n)}|e|${pad(seq, 6)}`;
 
 function wakeRow(number: number, at: Date): Row {
@@ -273,6 +276,8 @@ interface Dataset {
   sla: SlaService;
   due: DueTicket[];
   roundTrips: RoundTrips;
+  /** the report totals of these tickets, as the `stats.tally` job keeps them */
+  stats: SeededStats;
 }
 
 async function seed(
@@ -302,6 +307,8 @@ async function seed(
   });
   if (one.stored.ticket.number !== 1) throw new Error(`${spec.prefix} is not empty`);
   await checkShapes(tables, one.stored.ticket);
+  const stats = new SeededStats(TENANT, policy);
+  stats.add(one.stored.ticket);
 
   // Tickets #2..#open: ticket, open-index and event rows. The older ones were opened over the
   // last 14 days (on a 30-minute grid); the 10 due ones 2.5 to 4 hours ago, still unanswered.
@@ -316,6 +323,7 @@ async function seed(
       : new Date(oldest.getTime() + Math.floor(((n - 1) / open) * ((14 * DAY_MS) / grid)) * grid);
     const ticket = buildTicket(policy, n, createdAt, rand, !isDue);
     rows.push(ticketRow(ticket), openRow(ticket), eventRow(ticket, createdEvent(ticket)));
+    stats.add(ticket);
     if (isDue) {
       const wakeAt = nextWake(ticket, policy);
       if (!wakeAt || wakeAt.getTime() >= NOW.getTime()) throw new Error(`#${n} is not due`);
@@ -368,7 +376,7 @@ async function seed(
     log: createLogger('silent'),
     kick: undefined,
   });
-  return { label: spec.label, open, tables, timers, sla, due, roundTrips };
+  return { label: spec.label, open, tables, timers, sla, due, roundTrips, stats };
 }
 
 /** Puts the due tickets back as seeded: ticket and index rows, no event #2, wake rows set. */
@@ -429,7 +437,7 @@ async function measure(ds: Dataset): Promise<{ sweepMs: number; dueMs: number; t
 }
 
 export const slaSweep: BenchModule = {
-  title: 'SLA sweep',
+  title: 'SLA sweep and 30-day report',
   async run(ctx: BenchContext): Promise<Figure[]> {
     const policy = parseSlaPolicy(JSON.parse(readFileSync('config/sla-policy.json', 'utf8')));
     ctx.progress('SLA sweep: seeding');
@@ -462,6 +470,18 @@ export const slaSweep: BenchModule = {
       return `${k} ×${per}: ${before} → ${median(largeKinds.get(k)!).toFixed(1)} ms`;
     });
     ctx.progress(`SLA sweep: median per request kind, 5k → 50k: ${breakdown.join('; ')}`);
+    const report = await measureReport(
+      ctx,
+      policy,
+      TENANT,
+      NOW,
+      datasets.map((d) => ({
+        label: d.label,
+        tables: d.tables,
+        stats: d.stats,
+        requests: () => d.roundTrips.count,
+      })),
+    );
     const [small, large] = datasets.map((d) => samples.get(d.label)!);
     const data = `${DUE} due of 5,000 (baseline) and of 50,000 open tickets`;
     const how = `median of ${REPS} runs after ${WARMUP} warm-ups, in-memory Azurite`;
@@ -505,6 +525,7 @@ export const slaSweep: BenchModule = {
           'row of the table, where Azure Table storage reads only the partitions in the key ' +
           'range: most of any growth here is the emulator, not the production cost.',
       },
+      ...report,
     ];
   },
 };

@@ -53,7 +53,7 @@ param slaPolicyFile string = ''
 param emailIntakeSecret string = ''
 
 /** Tables of the product: src/storage/tables.ts TABLE_NAMES (the app also creates missing ones at start). */
-var tableNames = ['tickets', 'users', 'tenants', 'timers']
+var tableNames = ['tickets', 'users', 'tenants', 'timers', 'stats', 'problems']
 
 /** Azure built-in role "Storage Table Data Contributor". */
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -61,6 +61,8 @@ var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 /** Globally unique names (web app host name, bot handle, storage account) get this suffix. */
 var suffix = uniqueString(resourceGroup().id, resourceBaseName)
 var storageAccountName = take('st${toLower(replace(resourceBaseName, '-', ''))}${suffix}', 24)
+/** The web app's name; its default host name is `<name>.azurewebsites.net`. */
+var webAppName = '${resourceBaseName}-${suffix}'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${resourceBaseName}-id'
@@ -156,8 +158,13 @@ var appSettings = [
   { name: 'OUTBOX_SWEEP_MS', value: '5000' }
   { name: 'SLA_SWEEP_MS', value: '30000' }
   { name: 'AUTO_ASSIGN', value: autoAssign }
+  { name: 'RECURRING_WINDOW_DAYS', value: '7' }
+  { name: 'RECURRING_THRESHOLD', value: '3' }
   { name: 'SLA_POLICY_FILE', value: slaPolicyFile }
   { name: 'EMAIL_INTAKE_SECRET', value: emailIntakeSecret }
+  // Export links point here: the web app's default host name, spelled out because a site's
+  // settings cannot reference its own defaultHostName (a cycle). Public Azure cloud.
+  { name: 'PUBLIC_URL', value: 'https://${webAppName}.azurewebsites.net' }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
   { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
   // The toolkit deploys a built zip (dist/ and production node_modules): run it as is.
@@ -169,7 +176,7 @@ var appSettings = [
 var tablesPrefixSetting = empty(tablesPrefix) ? [] : [{ name: 'TABLES_PREFIX', value: tablesPrefix }]
 
 resource webApp 'Microsoft.Web/sites@2024-04-01' = {
-  name: '${resourceBaseName}-${suffix}'
+  name: webAppName
   location: location
   kind: 'app,linux'
   identity: {

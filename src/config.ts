@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   AUTO_ASSIGN: z.enum(['0', '1', 'true', 'false', '']).default('0'),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   SLA_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
+  /** days a recurring problem looks back: tickets of one category with similar text in it group */
+  RECURRING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** tickets in a group before it is posted to the supervisors channel */
+  RECURRING_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** HMAC-SHA256 key of `POST /api/intake/email`; empty: the endpoint does not exist */
   EMAIL_INTAKE_SECRET: z
@@ -32,6 +36,16 @@ const EnvSchema = z.object({
     .optional(),
   /** the tenant e-mail tickets belong to; default MicrosoftAppTenantId, else "local" */
   EMAIL_INTAKE_TENANT_ID: z.string().max(128).optional(),
+  /** where people reach the bot (export links); default http://localhost:<PORT> */
+  PUBLIC_URL: z
+    .union([
+      z.literal(''),
+      z
+        .string()
+        .url()
+        .regex(/^https?:\/\/[^/?#]+(\/[^?#]*)?$/, 'an http(s) URL without query or fragment'),
+    ])
+    .optional(),
 });
 
 export interface Config {
@@ -55,8 +69,12 @@ export interface Config {
   slaSweepMs: number;
   /** give new tickets to the least-loaded tier-1 agent (off by default) */
   autoAssign: boolean;
+  /** recurring problems: the window (days) and the tickets that make a group worth posting */
+  recurring: { windowDays: number; threshold: number };
   /** `POST /api/intake/email`: present only when a secret is set */
   emailIntake?: { secret: string; tenantId: string };
+  /** the bot's public base URL without a trailing slash; undefined: http://localhost:<port> */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     autoAssign: e.AUTO_ASSIGN === '1' || e.AUTO_ASSIGN === 'true',
+    recurring: { windowDays: e.RECURRING_WINDOW_DAYS, threshold: e.RECURRING_THRESHOLD },
     emailIntake: e.EMAIL_INTAKE_SECRET
       ? {
           secret: e.EMAIL_INTAKE_SECRET,
@@ -108,5 +127,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           tenantId: e.EMAIL_INTAKE_TENANT_ID || e.MicrosoftAppTenantId || 'local',
         }
       : undefined,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : undefined,
   };
 }

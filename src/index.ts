@@ -12,19 +12,31 @@ import { EmailIntakeService } from './services/email-intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { TriageService } from './services/triage.service';
+import { SurveyService } from './services/survey.service';
 import { TicketSearchService } from './services/ticket-search.service';
 import { JobSpec, OutboxRepository } from './storage/outbox.repository';
 import { TimerRepository } from './storage/timer.repository';
 import { KbStatsRepository } from './storage/kb-stats.repository';
+import { StatsRepository } from './storage/stats.repository';
+import { ReportService } from './services/report.service';
+import { DigestService } from './services/digest.service';
+import { DigestRepository } from './storage/digest.repository';
 import { SlaService } from './services/sla.service';
+import { GroupCards, RecurringService } from './services/recurring.service';
+import { RecurringRepository } from './storage/recurring.repository';
+import { shippedPlaybooks } from './domain/kb/playbook';
 import { TenantRepository, tierChannel } from './storage/tenant.repository';
 import { t } from './domain/i18n';
 import { OpenTicket, TicketRepository } from './storage/ticket.repository';
 import { Person, isOpen } from './domain/tickets/ticket';
 import { AgentDirectory } from './teams/agents';
+import { EmailIndexRepository } from './storage/email-index.repository';
 import { TeamsNotifier } from './teams/notify/notifier';
 import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from './storage/tables';
 import { UserRepository } from './storage/user.repository';
+import { ExportKeyRepository } from './storage/export-key.repository';
+import { TicketRangeRepository } from './storage/ticket-range.repository';
+import { ExportService } from './services/export.service';
 import { createAdapter, createTeamsApp } from './teams/app';
 import { createServer } from './server';
 
@@ -32,6 +44,7 @@ export interface RunningBot {
   server: Server;
   dispatcher: OutboxDispatcher;
   sla: SlaService;
+  digest: DigestService;
   port: number;
   tables: Tables;
   clock: Clock;
@@ -94,8 +107,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const clock: Clock = testClock ?? systemClock;
   const tickets = new TicketRepository(tables);
   const users = new UserRepository(tables);
+  const emails = new EmailIndexRepository(tables);
   const tenants = new TenantRepository(tables);
   const outbox = new OutboxRepository(tables);
+  const stats = new StatsRepository(tables);
   const adapter = createAdapter(config.bot, log);
   const agents = new AgentDirectory();
   const triage = new TriageService({ tickets, clock, policy });
@@ -122,6 +137,27 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       if (outcome.kind === 'changed') kickLater(ticket.tenantId, ticket.number, outcome.jobs);
     },
   });
+  const problems = new RecurringRepository(tables);
+  const reports = new ReportService({
+    stats,
+    policy,
+    clock,
+    problems,
+    problemThreshold: config.recurring.threshold,
+  });
+  // Recurring problems: the service is built before the notifier that posts its cards.
+  const edge: { groupCards?: GroupCards } = {};
+  const recurring = new RecurringService({
+    repo: problems,
+    tickets,
+    tenants,
+    clock,
+    windowDays: config.recurring.windowDays,
+    threshold: config.recurring.threshold,
+    playbooks: shippedPlaybooks(),
+    log,
+    cards: () => edge.groupCards,
+  });
   const notifier = new TeamsNotifier({
     adapter,
     botAppId: config.bot.appId,
@@ -134,6 +170,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     supportAdmins: config.supportAdmins,
     clock,
     kbStats: new KbStatsRepository(tables),
+    stats,
+    recurring,
     arm: (tenantId, number) => sla.arm(tenantId, number),
     autoAssign: config.autoAssign
       ? async (tenantId, number, people) => {
@@ -146,6 +184,16 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
           if (outcome.kind === 'changed') kickLater(tenantId, number, outcome.jobs);
         }
       : undefined,
+  });
+  edge.groupCards = notifier.groupCards();
+  const digest = new DigestService({
+    digests: new DigestRepository(tables),
+    tenants,
+    reports,
+    clock,
+    timeZone: policy.calendar.timeZone,
+    log,
+    post: (tenantId, channel, card) => notifier.postCard(tenantId, channel, card),
   });
   const dispatcher = new OutboxDispatcher(outbox, (job) => notifier.perform(job), log, {
     intervalMs: config.outboxSweepMs,
@@ -162,6 +210,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     trackingPrefix: config.trackingPrefix,
     suggest: opts.suggest ?? classifierSuggest(),
     kick,
+  });
+  // The links' base: PUBLIC_URL, else this server on localhost (its port is known once listening).
+  let listeningPort = config.port;
+  const exports = new ExportService({
+    keys: new ExportKeyRepository(tables),
+    range: new TicketRangeRepository(tables),
+    clock,
+    timeZone: policy.calendar.timeZone,
+    publicUrl: () => config.publicUrl ?? `http://localhost:${listeningPort}`,
   });
   const app = createTeamsApp(adapter, {
     intake,
@@ -180,6 +237,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       localMode: config.localMode,
       log,
       sweep: () => void dispatcher.sweep({ releaseHeld: true }).catch(() => undefined),
+      reports,
+      onSetup: (tenantId) => digest.enroll(tenantId),
+      exports,
+      clock,
     },
     triage: {
       triage,
@@ -201,10 +262,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       log,
     },
     handoff: { triage, tickets, tenants, agents, policy, log, clock, kick },
+    survey: { surveys: new SurveyService({ tickets, clock }), log, kick },
+    recurring: { recurring, tenants, agents, policy, log },
+    logCall: { intake, emails, users, tenants, agents, log },
+    emails,
   });
 
   dispatcher.start();
   sla.start(config.slaSweepMs);
+  digest.start(config.slaSweepMs);
   let storageReady = false;
   let stopping = false;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -233,7 +299,11 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     testClock,
     // Moving the test clock looks at the timers due at the new time right away.
-    onClockChange: () => void sla.sweep().catch(() => undefined),
+    onClockChange: () => {
+      void sla.sweep().catch(() => undefined);
+      void digest.sweep().catch(() => undefined);
+    },
+    exportCsv: { service: exports, log },
     emailIntake: config.emailIntake && {
       secret: config.emailIntake.secret,
       log,
@@ -256,6 +326,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   await new Promise<void>((ok) => server.listen(config.port, opts.host ?? '0.0.0.0', ok));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  listeningPort = port;
   log.info({ port }, `listening: POST http://localhost:${port}/api/messages, GET /healthz`);
   if (config.localMode) {
     log.info('try it without a Teams tenant: `npm run playground` (Agents Playground, local only)');
@@ -269,10 +340,12 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     dispatcher,
     sla,
+    digest,
     stop: async () => {
       stopping = true;
       if (retryTimer) clearTimeout(retryTimer);
       await sla.stop();
+      await digest.stop();
       await dispatcher.stop();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { SettableClock } from './domain/clock';
 import { EMAIL_INTAKE_PATH, EmailIntakeDeps, registerEmailIntake } from './edge/email-intake';
+import { ExportEdgeDeps, registerExport } from './edge/export';
 import { Logger } from './logger';
 
 export interface ServerDeps {
@@ -19,6 +20,8 @@ export interface ServerDeps {
   maxBodyBytes?: number;
   /** `POST /api/intake/email`, only when a secret is configured (404 otherwise) */
   emailIntake?: EmailIntakeDeps;
+  /** `GET /api/export/tickets.csv` and `/events.csv`, the signed CSV links */
+  exportCsv?: ExportEdgeDeps;
 }
 
 const ClockCommand = z.union([
@@ -60,6 +63,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   if (deps.emailIntake) registerEmailIntake(server, deps.emailIntake);
+  if (deps.exportCsv) registerExport(server, deps.exportCsv);
 
   const clock = deps.testClock;
   if (clock) {

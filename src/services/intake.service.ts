@@ -16,6 +16,7 @@ import {
   newTicket,
 } from '../domain/tickets/ticket';
 import { formatTrackingId } from '../domain/tickets/tracking-number';
+import { mergeAttachments } from '../domain/intake/email';
 import { JobSpec, OutboxKind } from '../storage/outbox.repository';
 import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
 import { Draft, UserContext, UserRepository } from '../storage/user.repository';
@@ -61,6 +62,8 @@ export interface IntakeResult {
 /** Every new ticket is posted to the triage channel (held until one is set up). */
 /** A new ticket is posted to triage, and its SLA timer armed. */
 const NEW_TICKET_JOBS: OutboxKind[] = ['triage.post', 'sla.arm'];
+/** Registered by someone else: the requester also gets the acknowledgement in their chat. */
+const ON_BEHALF_JOBS: OutboxKind[] = [...NEW_TICKET_JOBS, 'requester.ack'];
 
 /** How long a reply claim protects a delivery that is still working (Teams retries at ~15 s). */
 export const CLAIM_TTL_MS = 10_000;
@@ -105,6 +108,8 @@ export class IntakeService {
         : { ...this.deps.suggest(req.description), ...pickDefined(req) };
     const priority = priorityOf(suggested.impact, suggested.severity);
     const due = startClocks(this.deps.policy, priority, now);
+    const onBehalf = !!req.actor && req.actor.id !== req.requester.id;
+    const jobs = onBehalf ? ON_BEHALF_JOBS : NEW_TICKET_JOBS;
     const { stored, created } = await this.deps.tickets.create(
       req.tenantId,
       req.idemKey,
@@ -129,11 +134,17 @@ export class IntakeService {
           },
         });
         const event = createdEvent(ticket);
-        return { ticket, event: req.actor ? { ...event, actor: req.actor } : event };
+        if (!req.actor) return { ticket, event };
+        // Who registered it (the actor) and for whom (the requester), in the event itself.
+        const forWhom = onBehalf ? { onBehalfOf: { ...req.requester } } : {};
+        return {
+          ticket,
+          event: { ...event, actor: req.actor, data: { ...event.data, ...forWhom } },
+        };
       },
-      NEW_TICKET_JOBS,
+      jobs,
     );
-    this.deps.kick?.(req.tenantId, stored.ticket.number, NEW_TICKET_JOBS);
+    this.deps.kick?.(req.tenantId, stored.ticket.number, jobs);
     // Reply claims measure real elapsed time (Teams redelivers in real time), not business time.
     const mustAcknowledge = await this.deps.users.indexTicket(
       stored.ticket,
@@ -176,13 +187,14 @@ export class IntakeService {
     replyKey: string,
     text: string,
     locale: Locale,
+    attachments?: TicketAttachment[],
   ): Promise<{ draftId: string; mustReply: boolean }> {
     const draftId = randomUUID().replace(/-/g, '');
     const mustReply = await this.deps.users.claimChoice(
       tenantId,
       userId,
       replyKey,
-      { id: draftId, text, locale },
+      { id: draftId, text, locale, attachments },
       systemClock.now(),
     );
     return { draftId, mustReply };
@@ -205,6 +217,7 @@ export class IntakeService {
       locale,
       channel: 'teams',
       description: draft.text,
+      attachments: draft.attachments,
       idemKey: `draft:${requester.id}:${draft.id}`,
     });
     if (draft.usedFor === undefined) {
@@ -234,9 +247,12 @@ export class IntakeService {
     // The requester's answer ends a wait for them: the resolution clock runs again.
     const resumes = stored.ticket.status === 'waiting_requester';
     // The answer shows in the ticket's thread; a wait it ends changes both cards and the timers.
+    const withFiles = (draft.attachments?.length ?? 0) > 0;
     const jobs: JobSpec[] = [
       { kind: 'channel.notice', ref: String(stored.ticket.eventCount + 1) },
       ...(resumes ? (['triage.update', 'requester.update', 'sla.arm'] as const) : []),
+      // new files show on both cards
+      ...(withFiles && !resumes ? (['triage.update', 'requester.update'] as const) : []),
     ];
     const after = await this.deps.tickets.appendEvent(
       stored,
@@ -245,9 +261,21 @@ export class IntakeService {
         at: now,
         actor: requester,
         channel: 'teams',
-        data: { text: draft.text, from: 'requester', ...(resumes ? { resumed: true } : {}) },
+        data: {
+          text: draft.text,
+          from: 'requester',
+          ...(resumes ? { resumed: true } : {}),
+          ...(draft.attachments?.length
+            ? { attachments: draft.attachments.map((a) => a.name) }
+            : {}),
+        },
       },
-      (t) => stopWaitingForRequester(t, this.deps.policy, now),
+      (t) => {
+        // Files sent with the message join the ticket's (no link twice, within the cap).
+        const attachments = mergeAttachments(t.attachments, draft.attachments ?? []);
+        const withFiles = attachments ? { ...t, attachments } : t;
+        return stopWaitingForRequester(withFiles, this.deps.policy, now);
+      },
       `draft:${requester.id}:${draft.id}`,
       jobs,
     );

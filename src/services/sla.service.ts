@@ -2,7 +2,9 @@ import { Clock } from '../domain/clock';
 import { ConcurrencyError } from '../domain/errors';
 import { CHANNEL_NOTICES, Notice, evaluate, nextWake } from '../domain/sla/clocks';
 import { SlaPolicy, policyFingerprint } from '../domain/sla/policy';
+import { surveyTransition } from '../domain/surveys/survey';
 import { Ticket } from '../domain/tickets/ticket';
+import { Sweeper } from '../jobs/sweeper';
 import { Logger } from '../logger';
 import { JobSpec } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
@@ -33,13 +35,19 @@ export interface SweepResult {
 export function jobsFor(notices: Notice[], seq: number, statusChanged: boolean): JobSpec[] {
   const ref = String(seq);
   const toChannel = notices.some((n) => CHANNEL_NOTICES.has(n.kind));
-  const toRequester = notices.some((n) => !CHANNEL_NOTICES.has(n.kind));
+  const toRequester = notices.some(
+    (n) => !CHANNEL_NOTICES.has(n.kind) && n.kind !== 'survey.reminder',
+  );
   return [
     ...(toChannel ? [{ kind: 'channel.notice' as const, ref }] : []),
     ...(toRequester ? [{ kind: 'requester.notice' as const, ref }] : []),
     // The triage card shows at-risk / breached states and the status; the requester's, the status.
     ...(toChannel || statusChanged ? ['triage.update' as const] : []),
     ...(statusChanged ? ['requester.update' as const] : []),
+    // the survey's one reminder, sent in the requester's chat beside the survey card
+    ...(notices.some((n) => n.kind === 'survey.reminder')
+      ? [{ kind: 'survey.remind' as const, ref }]
+      : []),
   ];
 }
 
@@ -50,9 +58,10 @@ export function jobsFor(notices: Notice[], seq: number, statusChanged: boolean):
  * instances sweeping the same rows, a notice is queued once.
  */
 export class SlaService {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<SweepResult>;
-  private stopped = true;
+  private readonly sweeper = new Sweeper(
+    () => this.sweepOnce(),
+    (e) => this.deps.log.warn({ err: e.message }, 'SLA sweep failed'),
+  );
 
   constructor(
     private readonly deps: {
@@ -99,30 +108,16 @@ export class SlaService {
   }
 
   start(intervalMs: number): void {
-    this.stopped = false;
-    const tick = () => {
-      this.timer = setTimeout(async () => {
-        await this.sweep().catch((e) =>
-          this.deps.log.warn({ err: (e as Error).message }, 'SLA sweep failed'),
-        );
-        if (!this.stopped) tick();
-      }, intervalMs);
-      this.timer.unref?.();
-    };
-    tick();
+    this.sweeper.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.sweeper.stop();
   }
 
   /** One pass over the due wake rows; a pass already running is joined, then one more runs. */
   async sweep(): Promise<SweepResult> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.sweepOnce().finally(() => (this.running = undefined));
-    return this.running;
+    return this.sweeper.run();
   }
 
   private async sweepOnce(): Promise<SweepResult> {
@@ -160,16 +155,23 @@ export class SlaService {
         return 0;
       }
       const now = clock.now();
-      const { ticket: next, notices } = evaluate(stored.ticket, policy, now);
-      if (notices.length === 0 && next === stored.ticket) {
+      const evaluated = evaluate(stored.ticket, policy, now);
+      const { notices } = evaluated;
+      if (notices.length === 0 && evaluated.ticket === stored.ticket) {
         // Stale or early: nothing is due; the next due time gets its own wake row.
         await this.armFor(stored.ticket);
         await this.deps.timers.remove(wake);
         return 0;
       }
       const seq = stored.ticket.eventCount + 1;
+      // Closed without an answer: the requester's survey opens with this event (spec 6.1).
+      const survey = surveyTransition(stored.ticket, evaluated.ticket, seq, policy, now);
+      const next = survey.ticket;
       const statusChanged = next.status !== stored.ticket.status;
-      const jobs = jobsFor(notices, seq, statusChanged);
+      const jobs: JobSpec[] = [
+        ...jobsFor(notices, seq, statusChanged),
+        ...(survey.opened ? [{ kind: 'survey.post' as const, ref: String(seq) }] : []),
+      ];
       try {
         const after = await tickets.appendEvent(
           stored,

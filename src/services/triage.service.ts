@@ -10,6 +10,7 @@ import {
   LifecycleChange,
   applyLifecycle,
 } from '../domain/tickets/lifecycle';
+import { surveyTransition } from '../domain/surveys/survey';
 import { JobSpec } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
@@ -130,11 +131,23 @@ export class TriageService {
         }
         throw e;
       }
+      // A closing opens the requester's survey; a reopening voids it (spec 6.1).
+      const survey = surveyTransition(
+        stored.ticket,
+        change.ticket,
+        stored.ticket.eventCount + 1,
+        this.deps.policy,
+        now,
+      );
+      change = { ...change, ticket: survey.ticket };
       const jobs: JobSpec[] = [
         ...jobsOf(stored.ticket.eventCount + 1, change.tellRequester, change.tellChannel),
         ...(change.handoffCard ? [`handoff.${change.handoffCard}` as const] : []),
         ...(change.event.type === 'steps.outcome' && change.event.data.playbook
           ? [{ kind: 'kb.tally' as const, ref: String(stored.ticket.eventCount + 1) }]
+          : []),
+        ...(survey.opened
+          ? [{ kind: 'survey.post' as const, ref: String(stored.ticket.eventCount + 1) }]
           : []),
       ];
       try {

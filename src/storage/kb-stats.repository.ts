@@ -1,6 +1,7 @@
 import { odata } from '@azure/data-tables';
 import { keyPart, pad } from './keys';
-import { Tables, statusOf } from './tables';
+import { Tables } from './tables';
+import { countOnce } from './count-once';
 import { guard } from './ticket.repository';
 
 /** How a playbook's steps went for one tenant: the outcomes requesters reported. */
@@ -30,52 +31,22 @@ export class KbStatsRepository {
     worked: boolean,
   ): Promise<void> {
     const pk = this.partition(tenantId);
-    const counterKey = `p|${keyPart(playbook)}`;
-    await guard(async () => {
-      for (let attempt = 0; attempt < 10; attempt++) {
-        let current: { worked: number; failed: number; etag?: string } = { worked: 0, failed: 0 };
-        try {
-          const row = await this.tables.tenants.getEntity<Record<string, unknown>>(pk, counterKey);
-          current = {
-            worked: Number(row.worked ?? 0),
-            failed: Number(row.failed ?? 0),
-            etag: row.etag,
-          };
-        } catch (e) {
-          if (statusOf(e) !== 404) throw e;
-        }
-        const counter = {
+    await guard(() =>
+      countOnce(
+        this.tables.tenants,
+        {
           partitionKey: pk,
-          rowKey: counterKey,
+          rowKey: `p|${keyPart(playbook)}`,
+          marker: `m|${pad(number, 9)}|${pad(seq, 6)}`,
+        },
+        (row) => ({ worked: Number(row?.worked ?? 0), failed: Number(row?.failed ?? 0) }),
+        (c) => ({
           playbook,
-          worked: current.worked + (worked ? 1 : 0),
-          failed: current.failed + (worked ? 0 : 1),
-        };
-        try {
-          await this.tables.tenants.submitTransaction([
-            ['create', { partitionKey: pk, rowKey: `m|${pad(number, 9)}|${pad(seq, 6)}` }],
-            current.etag
-              ? ['update', counter, 'Replace', { etag: current.etag }]
-              : ['create', counter],
-          ]);
-          return;
-        } catch (e) {
-          const status = statusOf(e);
-          if (status === 412) continue; // another outcome counted meanwhile: read again
-          if (status === 409) {
-            // either this outcome was counted already, or the counter was just created
-            const seen = await this.tables.tenants
-              .getEntity(pk, `m|${pad(number, 9)}|${pad(seq, 6)}`)
-              .then(() => true)
-              .catch(() => false);
-            if (seen) return;
-            continue;
-          }
-          throw e;
-        }
-      }
-      throw new Error('playbook stats: too many concurrent updates');
-    });
+          worked: c.worked + (worked ? 1 : 0),
+          failed: c.failed + (worked ? 0 : 1),
+        }),
+      ),
+    );
   }
 
   /** The tenant's counters, by playbook id. */

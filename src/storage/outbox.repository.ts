@@ -25,6 +25,18 @@ export const OUTBOX_KINDS = [
   'handoff.update',
   /** counts a steps outcome into its playbook's success rate (`ref`: the event's number) */
   'kb.tally',
+  /** the satisfaction survey card to the requester's chat (`ref`: the survey round) */
+  'survey.post',
+  /** the one reminder of an unanswered survey (`ref`: the event that recorded it) */
+  'survey.remind',
+  /** a low rating to the supervisor channel (`ref`: the `rated` event's number) */
+  'survey.alert',
+  /** the requester's acknowledgement in their chat when someone else registered the ticket */
+  'requester.ack',
+  /** adds an event's contribution to the report totals (`ref`: the event's number) */
+  'stats.tally',
+  /** groups a new ticket with similar ones of its category; posts or updates the group's card */
+  'recurring.match',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

@@ -36,6 +36,8 @@ const SlaStateSchema = z.object({
     })
     .optional(),
   autoCloseAt: date.optional(),
+  /** absent in rows written before surveys existed */
+  surveyReminderAt: date.optional(),
 });
 
 export function slaToJson(sla: SlaState): string {

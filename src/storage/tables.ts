@@ -3,7 +3,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 /** Every table of the product; `docs/storage.md` gives their keys and the queries they serve. */
-export const TABLE_NAMES = ['tickets', 'users', 'tenants', 'timers'] as const;
+export const TABLE_NAMES = ['tickets', 'users', 'tenants', 'timers', 'stats', 'problems'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Record<TableName, TableClient>;
 

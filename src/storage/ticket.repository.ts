@@ -16,7 +16,9 @@ import { slaFromJson, slaToJson } from './sla-state';
 import { handoffFromJson, handoffToJson } from './handoff-state';
 import { attachmentsFromJson, attachmentsToJson } from './attachments';
 import { messageLinkFromColumn, messageLinkToColumn } from './message-link';
+import { surveyCardColumns, surveyFromColumns, surveyToColumns } from './survey-columns';
 import { Tables, isUnavailable, statusOf } from './tables';
+import { EventStats, EventStatsSchema, eventStats } from '../domain/reports/stats';
 
 /** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
 export const BUCKET_SIZE = 250;
@@ -40,7 +42,7 @@ export function ticketPartition(tenantId: string, number: number): string {
   return `${keyPart(tenantId)}|${pad(bucketOf(number), 6)}`;
 }
 
-function bucketPartition(tenantId: string, bucket: number): string {
+export function bucketPartition(tenantId: string, bucket: number): string {
   return `${keyPart(tenantId)}|${pad(bucket, 6)}`;
 }
 
@@ -115,6 +117,7 @@ export function ticketToRow(t: Ticket): Row {
     handoffActivityId: t.handoff?.card?.activityId ?? '',
     ...(t.attachments?.length ? { attachments: attachmentsToJson(t.attachments) } : {}),
     ...(t.messageLink ? { messageLink: messageLinkToColumn(t.messageLink) } : {}),
+    ...surveyToColumns(t.survey),
   };
 }
 
@@ -128,7 +131,7 @@ const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)
 const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** Table row → domain ticket; `description` is the head unless the chunks are given. */
-function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
+export function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
   const owner =
     asString(r.ownerId) !== ''
       ? { id: asString(r.ownerId), name: asString(r.ownerName) }
@@ -171,6 +174,7 @@ function rowToTicket(r: Record<string, unknown>, chunks?: string[]): Ticket {
     ),
     attachments: attachmentsFromJson(r.attachments),
     messageLink: messageLinkFromColumn(r.messageLink),
+    survey: surveyFromColumns(r),
   };
 }
 
@@ -245,7 +249,12 @@ function rowToOpen(r: Record<string, unknown>): OpenTicket {
   };
 }
 
-export function eventToRow(tenantId: string, number: number, e: TicketEvent): Row {
+export function eventToRow(
+  tenantId: string,
+  number: number,
+  e: TicketEvent,
+  stats?: EventStats,
+): Row {
   return {
     partitionKey: ticketPartition(tenantId, number),
     rowKey: eventRowKey(number, e.seq),
@@ -256,10 +265,26 @@ export function eventToRow(tenantId: string, number: number, e: TicketEvent): Ro
     actorName: e.actor.name,
     channel: e.channel,
     data: JSON.stringify(e.data),
+    ...(stats ? { stats: JSON.stringify(stats) } : {}),
   };
 }
 
-function rowToEvent(r: Record<string, unknown>): TicketEvent {
+/** What an event adds to the reports, as stored with it (undefined: nothing, or unreadable). */
+export function statsOfEventRow(r: Record<string, unknown>): EventStats | undefined {
+  if (typeof r.stats !== 'string' || !r.stats) return undefined;
+  try {
+    const parsed = EventStatsSchema.safeParse(JSON.parse(r.stats));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outbox job that counts an event into the reports, when it adds anything. */
+const tallyJob = (seq: number, stats: EventStats | undefined): JobSpec[] =>
+  stats ? [{ kind: 'stats.tally', ref: String(seq) }] : [];
+
+export function rowToEvent(r: Record<string, unknown>): TicketEvent {
   let data: Record<string, unknown> = {};
   try {
     data = JSON.parse(asString(r.data) || '{}');
@@ -358,6 +383,9 @@ export class TicketRepository {
         const bucket = bucketOf(number);
         const pk = bucketPartition(tenantId, bucket);
         const { ticket, event } = build(number);
+        const stats = eventStats(undefined, ticket, event);
+        // Every new ticket is also matched against the recent ones of its category (spec 7.2).
+        const allJobs: JobSpec[] = [...jobs, ...tallyJob(event.seq, stats), 'recurring.match'];
         const actions: TransactionAction[] = [
           bucket === head.bucket && head.etag
             ? [
@@ -369,7 +397,7 @@ export class TicketRepository {
             : ['create', { partitionKey: pk, rowKey: 'counter', next: number + 1 }],
           ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
           ['create', ticketToRow(ticket)],
-          ['create', eventToRow(tenantId, number, event)],
+          ['create', eventToRow(tenantId, number, event, stats)],
           ['create', openRow(ticket)],
         ];
         if (ticket.description.length > HEAD_CHARS) {
@@ -377,8 +405,10 @@ export class TicketRepository {
             actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
           );
         }
-        for (const kind of jobs) actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
-        if (jobs.length > 0) await this.outbox.touch(tenantId, number, ticket.createdAt);
+        for (const kind of allJobs) {
+          actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
+        }
+        if (allJobs.length > 0) await this.outbox.touch(tenantId, number, ticket.createdAt);
         try {
           const res = await this.tables.tickets.submitTransaction(actions);
           const counterEtag = res.subResponses[0]?.etag;
@@ -477,6 +507,26 @@ export class TicketRepository {
     });
   }
 
+  /** What one event of a ticket adds to the reports, as stored with it. */
+  async eventStats(
+    tenantId: string,
+    number: number,
+    seq: number,
+  ): Promise<{ at: Date; stats?: EventStats } | undefined> {
+    return guard(async () => {
+      try {
+        const row = await this.tables.tickets.getEntity<Record<string, unknown>>(
+          ticketPartition(tenantId, number),
+          eventRowKey(number, seq),
+        );
+        return { at: asDate(row.at), stats: statsOfEventRow(row) };
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
   /** One event of a ticket, by its number. */
   async event(tenantId: string, number: number, seq: number): Promise<TicketEvent | undefined> {
     return guard(async () => {
@@ -542,9 +592,11 @@ export class TicketRepository {
       const seq = stored.ticket.eventCount + 1;
       const next: Ticket = { ...change(stored.ticket), eventCount: seq, updatedAt: event.at };
       const { tenantId, number } = next;
+      const stats = eventStats(stored.ticket, next, event);
+      const allJobs = [...jobs, ...tallyJob(seq, stats)];
       const actions: TransactionAction[] = [
         ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
-        ['create', eventToRow(tenantId, number, { ...event, seq })],
+        ['create', eventToRow(tenantId, number, { ...event, seq }, stats)],
       ];
       // The open-ticket index changes in the same transaction as the ticket (when its row does).
       if (isOpen(next)) {
@@ -563,8 +615,8 @@ export class TicketRepository {
           { partitionKey: ticketPartition(tenantId, number), rowKey: idemRowKey(idemKey), number },
         ]);
       }
-      for (const kind of jobs) actions.push(jobAction(tenantId, number, kind, event.at));
-      if (jobs.length > 0) await this.outbox.touch(tenantId, number, event.at);
+      for (const kind of allJobs) actions.push(jobAction(tenantId, number, kind, event.at));
+      if (allJobs.length > 0) await this.outbox.touch(tenantId, number, event.at);
       try {
         const res = await this.tables.tickets.submitTransaction(actions);
         return {
@@ -625,6 +677,29 @@ export class TicketRepository {
         ...jobs.map((k) => jobAction(tenantId, number, k, now)),
       ]);
     });
+  }
+
+  /**
+   * Records where survey `round`'s card was posted in the requester's chat (a merge of those
+   * columns alone, no etag: the round they belong to is written with them, so a late write for
+   * an older round is never read as the current card).
+   */
+  async setSurveyCard(
+    tenantId: string,
+    number: number,
+    round: number,
+    card: { conversationId: string; activityId: string },
+  ): Promise<void> {
+    await guard(() =>
+      this.tables.tickets.updateEntity(
+        {
+          partitionKey: ticketPartition(tenantId, number),
+          rowKey: ticketRowKey(number),
+          ...surveyCardColumns(round, card),
+        },
+        'Merge',
+      ),
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { TableTransaction, odata } from '@azure/data-tables';
 import { Locale } from '../domain/i18n';
-import { Ticket, TicketStatus } from '../domain/tickets/ticket';
+import { Ticket, TicketAttachment, TicketStatus } from '../domain/tickets/ticket';
+import { attachmentsFromJson, attachmentsToJson } from './attachments';
 import { chunkText } from './ticket.repository';
 import { idemHash, keyPart, pad } from './keys';
 import { Tables, statusOf } from './tables';
@@ -23,6 +24,10 @@ export interface Profile {
   /** The person's chosen language; undefined means "follow the Teams client". */
   language?: Locale;
   conversation?: ConversationRef;
+  /** the language of the person's Teams client when last seen (for messages sent on their behalf) */
+  clientLocale?: Locale;
+  /** when the bot last read the person's Teams profile (their e-mail address, for the index) */
+  directoryAt?: Date;
   etag?: string;
 }
 
@@ -52,6 +57,8 @@ export interface Draft {
   createdAt: Date;
   /** set once the draft became a ticket or a comment */
   usedFor?: number;
+  /** files and screenshots sent with the message */
+  attachments?: TicketAttachment[];
   etag: string;
 }
 
@@ -111,6 +118,11 @@ function rowToProfile(r: R): Profile {
     name: typeof r.name === 'string' ? r.name : '',
     language: r.language === 'es' || r.language === 'en' ? r.language : undefined,
     conversation,
+    clientLocale: r.clientLocale === 'es' || r.clientLocale === 'en' ? r.clientLocale : undefined,
+    directoryAt:
+      r.directoryAt && !Number.isNaN(asDate(r.directoryAt).getTime())
+        ? asDate(r.directoryAt)
+        : undefined,
     etag: r.etag,
   };
 }
@@ -178,6 +190,14 @@ export class UserRepository {
       row.language = update.language;
       changed = true;
     }
+    if (update.clientLocale !== undefined && update.clientLocale !== current?.clientLocale) {
+      row.clientLocale = update.clientLocale;
+      changed = true;
+    }
+    if (update.directoryAt !== undefined) {
+      row.directoryAt = update.directoryAt;
+      changed = true;
+    }
     if (
       update.conversation &&
       JSON.stringify(update.conversation) !== JSON.stringify(current?.conversation)
@@ -231,7 +251,7 @@ export class UserRepository {
     tenantId: string,
     userId: string,
     activityKey: string,
-    draft: { id: string; text: string; locale: Locale },
+    draft: { id: string; text: string; locale: Locale; attachments?: TicketAttachment[] },
     at: Date,
   ): Promise<boolean> {
     return guard(async () => {
@@ -243,6 +263,9 @@ export class UserRepository {
           rowKey: draftRowKey(draft.id),
           ...textProperties(draft.text),
           locale: draft.locale,
+          ...(draft.attachments?.length
+            ? { attachments: attachmentsToJson(draft.attachments) }
+            : {}),
           createdAt: at,
         },
         'Merge',
@@ -327,6 +350,7 @@ export class UserRepository {
           locale: r.locale === 'es' ? 'es' : 'en',
           createdAt: asDate(r.createdAt),
           usedFor: typeof r.usedFor === 'number' ? r.usedFor : undefined,
+          attachments: attachmentsFromJson(r.attachments),
           etag: String(r.etag ?? ''),
         } satisfies Draft;
       } catch (e) {

@@ -18,13 +18,21 @@ import { handlePersonalMessage } from './messages/personal-message';
 import { TRIAGE_VERBS, TriageActionDeps, runTriageAction } from './card-actions/triage-actions';
 import { HANDOFF_VERBS, HandoffActionDeps, runHandoffAction } from './card-actions/handoff-actions';
 import {
+  RECURRING_VERBS,
+  RecurringActionDeps,
+  runRecurringAction,
+} from './card-actions/recurring-actions';
+import {
   REQUESTER_VERBS,
   RequesterActionDeps,
   runRequesterAction,
 } from './card-actions/requester-actions';
+import { SURVEY_VERBS, SurveyActionDeps, runSurveyAction } from './card-actions/survey-actions';
 import { clientLocale, isPersonal, personOf } from './turn';
 import { MessageExtensionDeps } from './message-extension/deps';
 import { registerMessageExtension } from './message-extension/routes';
+import { LOG_CALL_VERBS, LogCallDeps, runLogCallAction } from './card-actions/log-call-actions';
+import { EmailIndexRepository } from '../storage/email-index.repository';
 
 export interface TeamsDeps {
   intake: IntakeService;
@@ -35,6 +43,14 @@ export interface TeamsDeps {
   /** the message extension: create from a message, search, link unfurling */
   messageExtension: MessageExtensionDeps;
   handoff: HandoffActionDeps;
+  /** satisfaction surveys: the requester's answer */
+  survey: SurveyActionDeps;
+  /** recurring problems: attach a playbook from the group's card */
+  recurring?: RecurringActionDeps;
+  /** `log call`: a phone or e-mail request registered by an agent for someone */
+  logCall: LogCallDeps;
+  /** the e-mail → person index, filled as people write to the bot in 1:1 */
+  emails?: EmailIndexRepository;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };
@@ -129,6 +145,27 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
   for (const verb of REQUESTER_VERBS) {
     app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
       runRequesterAction(verb, ctx, deps.requester, data),
+    );
+  }
+
+  for (const verb of LOG_CALL_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runLogCallAction(verb, ctx, deps.logCall, data),
+    );
+  }
+
+  const recurring = deps.recurring;
+  if (recurring) {
+    for (const verb of RECURRING_VERBS) {
+      app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+        runRecurringAction(verb, ctx, recurring, data),
+      );
+    }
+  }
+
+  for (const verb of SURVEY_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (ctx, _state, data) =>
+      runSurveyAction(verb, ctx, deps.survey, data),
     );
   }
 

@@ -13,10 +13,21 @@ import { triageCard } from '../../src/teams/cards/triage.card';
 import { queueCard } from '../../src/teams/cards/queue.card';
 import { agentMessageCard } from '../../src/teams/cards/agent-message.card';
 import { handoffCard } from '../../src/teams/cards/handoff.card';
+import { logCallCard } from '../../src/teams/cards/log-call.card';
+import { TicketAttachment } from '../../src/domain/tickets/ticket';
 import { TicketEvent } from '../../src/domain/tickets/ticket';
 import { MAX_STEPS, stepsCard } from '../../src/teams/cards/steps.card';
 import { selfHelpCard } from '../../src/teams/messages/self-help';
+import { surveyCard } from '../../src/teams/cards/survey.card';
 import { OpenTicket } from '../../src/storage/ticket.repository';
+import { ReportFigures, addToDay, emptyDay, summarize } from '../../src/domain/reports/stats';
+import { lastDays } from '../../src/domain/reports/period';
+import { ReportProblem, reportCard } from '../../src/teams/cards/report.card';
+import { digestCard } from '../../src/teams/cards/digest.card';
+import { recurringCard } from '../../src/teams/cards/recurring.card';
+import { shippedPlaybooks } from '../../src/domain/kb/playbook';
+import { StoredGroup } from '../../src/storage/recurring.repository';
+import { exportCard } from '../../src/teams/cards/export.card';
 
 /**
  * Realistic data for every card template, used by the card tests (size, both languages) and
@@ -27,6 +38,29 @@ export const LOCALES: Locale[] = ['en', 'es'];
 
 /** The largest realistic data: long names, a 100 KB description, titles at their limit. */
 export const huge = 'Ñandú 🐛 **bold** [x](https://e.example) ${x} '.repeat(2500);
+
+/** The most a ticket keeps: 20 files with names and links at their stored limits (200, 1000). */
+export const manyAttachments: TicketAttachment[] = Array.from({ length: 20 }, (_, i) => ({
+  name:
+    `${i} ${'Informe de diagnóstico ñandú 🐛 [x](https://e.example) '.repeat(5)}`.slice(0, 199) +
+    'x',
+  contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  url: `https://contoso.sharepoint.com/sites/it/${String(i).padStart(2, '0')}/${'d'.repeat(950)}.docx`,
+}));
+
+/** A file and a screenshot, as a person sends them in the chat. */
+export const someAttachments: TicketAttachment[] = [
+  {
+    name: 'vpn-log.txt',
+    contentType: 'text/plain',
+    url: 'https://contoso.sharepoint.com/personal/ana_contoso_com/Documents/vpn-log.txt',
+  },
+  {
+    name: 'image-1',
+    contentType: 'image/*',
+    url: 'https://smba.trafficmanager.net/amer/v3/attachments/0-cus-d4-8a2f3c/views/original',
+  },
+];
 
 export function sampleTicket(n: number, over: Partial<Ticket> = {}): Ticket {
   return {
@@ -91,8 +125,97 @@ const conversation = (long: boolean): TicketEvent[] =>
         },
   }));
 
+/** Report figures: 30 busy days, 60 agents with long names, hostile low-rating comments. */
+function sampleFigures(days: number, agents: number, long: boolean): ReportFigures {
+  const period = lastDays(new Date('2026-11-27T18:00:00Z'), days, policy.calendar.timeZone);
+  const list = period.days.map((day, i) => {
+    let d = emptyDay(day);
+    for (let k = 0; k < 40 + i; k++) {
+      d = addToDay(d, {
+        opened: (['alta', 'media', 'baja'] as const)[k % 3],
+        closed: 'media',
+        firstResponse: {
+          minutes: 3 + (k % 20),
+          met: k % 4 !== 0,
+          agent: {
+            id: `a${k % agents}`,
+            name: long ? `Agente ${'Ñ'.repeat(80)} ${k % agents}` : `Agent ${k % agents}`,
+          },
+        },
+        resolution: {
+          minutes: 30 + k * 7,
+          met: k % 5 !== 0,
+          agent: {
+            id: `a${k % agents}`,
+            name: long ? `Agente ${'Ñ'.repeat(80)} ${k % agents}` : `Agent ${k % agents}`,
+          },
+        },
+        rating: {
+          value: (k % 5) + 1,
+          agent: { id: `a${(k + 1) % agents}`, name: `Agent ${(k + 1) % agents}` },
+          trackingId: `SUP-${String(k).padStart(6, '0')}`,
+          title: long ? huge.slice(0, 120) : 'VPN drops',
+          comment: long ? huge.slice(0, 500) : 'Slow',
+        },
+        playbookSolved: [
+          'vpn-not-connecting',
+          'printer-offline',
+          'password-reset',
+          'wifi-drops',
+          'slow-computer',
+          'x'.repeat(100),
+        ][k % 6],
+        ...(k % 7 === 0 ? { selfService: true as const } : {}),
+      });
+    }
+    return d;
+  });
+  return summarize(list, { alta: 12, media: 40, baja: 77 }, period);
+}
+
+const sampleProblems = (long: boolean): ReportProblem[] =>
+  Array.from({ length: long ? 8 : 2 }, (_, i) => ({
+    category: long ? 'x'.repeat(60) : 'network',
+    label: long ? huge.slice(0, 300) : 'vpn connect error 809',
+    count: 12 - i,
+    trackingIds: Array.from(
+      { length: long ? 40 : 3 },
+      (_, k) => `SUP-${String(k + 100).padStart(6, '0')}`,
+    ),
+  }));
+
 /** The largest realistic render of each template (file name in adaptiveCards/ → card). */
 export const LARGEST: Record<string, (l: Locale) => object> = {
+  'report.json': (l) =>
+    reportCard(l, sampleFigures(30, 60, true), {
+      periodDays: 30,
+      problems: sampleProblems(true),
+      periodText: 'P'.repeat(200),
+    }),
+  'digest.json': (l) =>
+    digestCard(l, sampleFigures(7, 60, true), {
+      problems: sampleProblems(true),
+      periodText: 'P'.repeat(200),
+    }),
+  // a 1,000-character title and comment (hostile text), answered: the thank-you shows both
+  'survey.json': (l) =>
+    surveyCard(l, sampleTicket(123456, { status: 'closed', title: huge.slice(0, 1000) }), 7, {
+      answer: { rating: 1, comment: huge.slice(0, 1000) },
+      note: 'N'.repeat(300),
+    }),
+  'recurring.json': (l) => recurringSample(l, 'largest'),
+  // The longest links: a long public URL and tenant id (both are bounded by config and checks).
+  'export.json': (l) =>
+    exportCard(
+      l,
+      { from: '2025-11-30', to: '2026-11-30' },
+      {
+        tickets: `https://${'a'.repeat(200)}.example/api/export/tickets.csv?tenant=${'t'.repeat(128)}&from=2025-11-30&to=2026-11-30&exp=1764500000000&sig=${'f'.repeat(64)}`,
+        events: `https://${'a'.repeat(200)}.example/api/export/events.csv?tenant=${'t'.repeat(128)}&from=2025-11-30&to=2026-11-30&exp=1764500000000&sig=${'f'.repeat(64)}`,
+        expiresAt: new Date('2026-11-30T16:15:00Z'),
+      },
+      policy.calendar.timeZone,
+    ),
   'welcome.json': (l) => welcomeCard(l, 'N'.repeat(300)),
   'ticket-form.json': (l) =>
     ticketFormCard(
@@ -123,10 +246,12 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       sampleTicket(1, {
         owner: { id: 'o', name: 'A'.repeat(200) },
         messageLink: `https://teams.microsoft.com/l/message/${'x'.repeat(1960)}`,
+        attachments: manyAttachments,
       }),
       policy,
       {
         acknowledgement: true,
+        registeredBy: { name: 'R'.repeat(200), channel: 'message-extension' },
       },
     ),
   'ticket-list.json': (l) =>
@@ -147,6 +272,8 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       l,
       sampleTicket(1, {
         owner: { id: 'o', name: 'A'.repeat(200) },
+        attachments: manyAttachments,
+        messageLink: `https://teams.microsoft.com/l/message/${'x'.repeat(1960)}`,
         status: 'waiting_parts',
         firstResponseAt: new Date('2026-11-25T16:04:00Z'),
         sla: {
@@ -178,9 +305,34 @@ export const LARGEST: Record<string, (l: Locale) => object> = {
       },
     ),
   'handoff.json': (l) =>
-    handoffCard(l, handoffOf({}, true), conversation(true), policy, {
-      threadUrl: `https://teams.microsoft.com/l/message/${'c'.repeat(80)}/1?tenantId=t`,
-      now: new Date('2026-11-25T17:30:00Z'),
+    handoffCard(
+      l,
+      handoffOf(
+        {
+          attachments: manyAttachments,
+          messageLink: `https://teams.microsoft.com/l/message/${'x'.repeat(1960)}`,
+        },
+        true,
+      ),
+      conversation(true),
+      policy,
+      {
+        threadUrl: `https://teams.microsoft.com/l/message/${'c'.repeat(80)}/1?tenantId=t`,
+        now: new Date('2026-11-25T17:30:00Z'),
+      },
+    ),
+  'log-call.json': (l) =>
+    logCallCard(l, 'a'.repeat(32), {
+      values: {
+        requester: 'r'.repeat(254),
+        via: 'email',
+        title: 'x'.repeat(120),
+        description: huge.slice(0, 8000),
+        category: 'auto',
+        impact: 'high',
+        severity: 'high',
+      },
+      error: 'E'.repeat(300),
     }),
   'steps.json': (l) =>
     stepsCard(
@@ -243,6 +395,31 @@ const manyAgents = Array.from({ length: 80 }, (_, i) => ({
 
 /** A typical render of each template, as a person would see it (for screenshots). */
 export const TYPICAL: Record<string, (l: Locale) => object> = {
+  'report.json': (l) =>
+    reportCard(l, sampleFigures(7, 3, false), {
+      periodDays: 7,
+      problems: sampleProblems(false),
+      periodText: 'From Sat 21 Nov to Fri 27 Nov (America/Mexico_City)',
+    }),
+  'digest.json': (l) =>
+    digestCard(l, sampleFigures(7, 3, false), {
+      problems: sampleProblems(false),
+      periodText: 'From Mon 16 Nov to Sun 22 Nov (America/Mexico_City)',
+    }),
+  'survey.json': (l) =>
+    surveyCard(l, sampleTicket(42, { status: 'closed', title: 'La VPN se desconecta' }), 5),
+  'recurring.json': (l) => recurringSample(l, 'typical'),
+  'export.json': (l) =>
+    exportCard(
+      l,
+      { from: '2026-11-01', to: '2026-11-30' },
+      {
+        tickets: `https://desk.example/api/export/tickets.csv?tenant=72f988bf&from=2026-11-01&to=2026-11-30&exp=1764500000000&sig=${'a'.repeat(64)}`,
+        events: `https://desk.example/api/export/events.csv?tenant=72f988bf&from=2026-11-01&to=2026-11-30&exp=1764500000000&sig=${'a'.repeat(64)}`,
+        expiresAt: new Date('2026-11-30T16:15:00Z'),
+      },
+      policy.calendar.timeZone,
+    ),
   'welcome.json': (l) => welcomeCard(l, 'Ana'),
   'ticket-form.json': (l) => ticketFormCard(l, 'a1b2c3d4'),
   'create-ticket-dialog.json': (l) =>
@@ -324,6 +501,7 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
         impact: 'medium',
         severity: 'high',
         priority: 'alta',
+        attachments: someAttachments,
         // 4 minutes in, nobody has answered: the 75 % warning was sent
         sla: {
           ...startClocks(policy, 'alta', new Date('2026-11-25T16:00:00Z')).sla,
@@ -344,6 +522,7 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
       threadUrl: 'https://teams.microsoft.com/l/message/19%3Aabc%40thread.tacv2/1700000000000',
       now: new Date('2026-11-25T16:30:00Z'),
     }),
+  'log-call.json': (l) => logCallCard(l, 'a1b2c3d4'),
   'steps.json': (l) =>
     selfHelpCard(
       l,
@@ -389,3 +568,60 @@ export const TYPICAL: Record<string, (l: Locale) => object> = {
       [{ number: 123, trackingId: 'SUP-000123' }],
     ),
 };
+
+/**
+ * A recurring problem's card: typical (5 VPN tickets since Monday, a playbook attached) or the
+ * largest (hundreds of tickets with titles at their limit, hostile label, every playbook offered).
+ */
+export function recurringSample(l: Locale, size: 'largest' | 'typical'): object {
+  const largest = size === 'largest';
+  const count = largest ? 400 : 5;
+  const members = Array.from({ length: count }, (_, i) => ({
+    number: 100 + i,
+    trackingId: `SUP-${String(100 + i).padStart(6, '0')}`,
+    at: new Date(Date.UTC(2026, 10, 23, 14 + (i % 8), i % 60)),
+  }));
+  const group: StoredGroup = {
+    id: 'network-000000100',
+    category: 'network',
+    label: largest ? huge.slice(0, 300) : 'VPN conecta',
+    count,
+    trackingIds: members.map((m) => m.trackingId),
+    members,
+    terms: { vpn: { n: count, word: 'VPN' }, 'kb:vpn-not-connecting': { n: count, word: 'x' } },
+    firstAt: members[0].at,
+    lastAt: new Date('2026-11-27T15:00:00Z'),
+    playbook: 'vpn-not-connecting',
+    playbookBy: { id: 'a', name: largest ? 'N'.repeat(300) : 'Luis Agent' },
+    post: { conversationId: 'c', activityId: '1' },
+    etag: '',
+  };
+  const titles = [
+    l === 'es' ? 'La VPN no conecta' : "VPN won't connect",
+    l === 'es' ? 'No puedo conectarme a la VPN desde casa' : 'The VPN does not connect from home',
+  ];
+  return recurringCard(
+    l,
+    {
+      tenantId: 't',
+      group,
+      members: members
+        .slice(-10)
+        .reverse()
+        .map((m, i) => ({
+          trackingId: m.trackingId,
+          title: largest ? huge.slice(0, 400) : titles[i % 2],
+          triageActivityId: String(1_700_000_000_000 + i),
+        })),
+      triage: {
+        teamId: `19:${'t'.repeat(32)}@thread.tacv2`,
+        channelId: `19:${'c'.repeat(32)}@thread.tacv2`,
+        serviceUrl: 'https://smba.trafficmanager.net/amer/',
+      },
+      playbooks: shippedPlaybooks(),
+      now: new Date('2026-11-27T16:00:00Z'),
+    },
+    policy.calendar.timeZone,
+    largest ? { text: 'x'.repeat(300), good: false } : undefined,
+  );
+}

@@ -40,6 +40,8 @@ export interface TeamsUser {
   aadObjectId: string;
   name: string;
   locale: string;
+  /** the person's e-mail address (Teams' `email`); by default their user principal name */
+  email?: string;
 }
 
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -50,6 +52,8 @@ export class FakeTeams {
   readonly requests: RecordedRequest[] = [];
   private readonly faults: Fault[] = [];
   private readonly rosters = new Map<string, TeamsUser[]>();
+  /** the person of each 1:1 chat: a member look-up there answers with them (TeamsInfo.getMember) */
+  private readonly chats = new Map<string, TeamsUser>();
   private server?: Server;
   private seq = 0;
   serviceUrl = '';
@@ -153,13 +157,15 @@ export class FakeTeams {
         path,
       ))
     ) {
-      const roster = this.rosters.get(m[1]) ?? [];
+      const chat = this.chats.get(m[1]);
+      const roster = this.rosters.get(m[1]) ?? (chat ? [chat] : []);
       const toAccount = (u: TeamsUser) => ({
         id: u.id,
         name: u.name,
         aadObjectId: u.aadObjectId,
         objectId: u.aadObjectId,
-        userPrincipalName: `${u.name.toLowerCase().replace(/\s+/g, '.')}@contoso.com`,
+        email: u.email ?? upnOf(u),
+        userPrincipalName: upnOf(u),
         tenantId: TENANT_ID,
         userRole: 'user',
       });
@@ -183,8 +189,16 @@ export class FakeTeams {
   // ---- the client side ---------------------------------------------------------------------
 
   /** A person in a 1:1 chat with the bot. */
-  user(name: string, locale = 'en-US', aadObjectId: string = randomUUID()): ChatUser {
-    return new ChatUser(this, { id: `29:${aadObjectId}`, aadObjectId, name, locale });
+  user(
+    name: string,
+    locale = 'en-US',
+    aadObjectId: string = randomUUID(),
+    email?: string,
+  ): ChatUser {
+    const account = { id: `29:${aadObjectId}`, aadObjectId, name, locale, email };
+    const chat = new ChatUser(this, account);
+    this.chats.set(chat.conversationId, account);
+    return chat;
   }
 
   /** POSTs an activity to the bot as Teams would; returns the HTTP answer. */
@@ -207,6 +221,11 @@ export class FakeTeams {
   nextActivityId(): string {
     return `1${String(Date.now()).slice(-9)}${String(++this.seq).padStart(4, '0')}`;
   }
+}
+
+/** A person's user principal name as Teams gives it (`ana.lopez@contoso.com`-like). */
+export function upnOf(u: TeamsUser): string {
+  return `${u.name.toLowerCase().replace(/\s+/g, '.')}@contoso.com`;
 }
 
 export class ChatUser {

@@ -1,8 +1,40 @@
 import { TicketRepository } from '../../src/storage/ticket.repository';
-import { Harness, setClock, waitFor } from './bot-harness';
-import { ChannelMember, ChatUser, SentMessage, TENANT_ID, cardText } from './fake-teams';
+import { Harness, setClock, startHarness, waitFor } from './bot-harness';
+import {
+  ChannelMember,
+  ChatUser,
+  SentMessage,
+  TENANT_ID,
+  TeamChannel,
+  TeamsUser,
+  cardText,
+  makeChannel,
+} from './fake-teams';
 
 /** Steps shared by the end-to-end tests that follow a ticket through its life. */
+
+/**
+ * A support desk as most end-to-end tests start it: the server (outbox swept every 100 ms), its
+ * clock at `now`, and a triage channel whose team is `team`, set up by `admin` (listed in
+ * SUPPORT_ADMINS).
+ */
+export async function supportDesk(opts: {
+  admin: TeamsUser;
+  team: TeamsUser[];
+  now?: string;
+  env?: Record<string, string>;
+}): Promise<{ h: Harness; triage: TeamChannel; member: (who: TeamsUser) => ChannelMember }> {
+  const h = await startHarness({
+    SUPPORT_ADMINS: opts.admin.aadObjectId,
+    OUTBOX_SWEEP_MS: '100',
+    ...opts.env,
+  });
+  if (opts.now) await setClock(h.url, { now: opts.now });
+  const triage = makeChannel('Triage');
+  h.teams.setRoster(triage.teamId, opts.team);
+  await new ChannelMember(h.teams, opts.admin, triage).say('setup triage');
+  return { h, triage, member: (who) => new ChannelMember(h.teams, who, triage) };
+}
 
 export const idIn = (text: string) => /SUP-\d{6}/.exec(text)?.[0] ?? '';
 

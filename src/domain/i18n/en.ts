@@ -125,8 +125,10 @@ export const en = {
   'channel.noTriage':
     'No triage channel is set up yet: say "setup triage" in the support team’s channel.',
   'channel.help':
-    'Commands here: "setup triage", "on call @name …", "my queue", "status SUP-000123". ' +
-    'In Spanish: "configurar triage", "de guardia @nombre …", "mi cola", "estado SUP-000123".',
+    'Commands here: "setup triage", "setup tier 2", "setup supervisors", "on call @name …", "my queue", "log call", ' +
+    '"status SUP-000123", "report 7d|30d", "export". In Spanish: "configurar triage", "configurar nivel 2", ' +
+    '"configurar supervisores", "de guardia @nombre …", "mi cola", "registrar llamada", "estado SUP-000123", ' +
+    '"reporte 7d|30d", "exportar".',
   'channel.notFound': 'There is no ticket {trackingId}.',
   'queue.title': 'My queue',
   'queue.mine': 'Assigned to me ({count})',
@@ -254,6 +256,42 @@ export const en = {
     'Done: this channel receives the {category} tickets escalated to tier {tier}.',
   'channel.supervisorsSet':
     'Done: low ratings, recurring problems and the weekly digest will be posted in this channel.',
+  'report.title': 'Support report: last {days} days',
+  'report.period': 'From {from} to {to} ({zone})',
+  'report.opened': 'Opened',
+  'report.closed': 'Closed',
+  'report.open': 'Open now',
+  'report.other': 'Also',
+  'report.otherValue': '{escalated} escalated · {reopened} reopened · {cancelled} cancelled',
+  'report.chartTitle': 'Tickets opened per day, by priority',
+  'report.chartX': 'Day',
+  'report.chartY': 'Tickets',
+  'report.chartFallback': 'Tickets opened per day: {values}',
+  'report.service': 'Service levels',
+  'report.firstResponseSla': 'First response within target',
+  'report.resolutionSla': 'Resolution within target',
+  'report.medianFirstResponse': 'Median first response',
+  'report.medianResolution': 'Median resolution',
+  'report.csat': 'Satisfaction (1–5)',
+  'report.csatValue': '{average} from {ratings} ratings (response rate {rate})',
+  'report.deflection': 'Solved by self-service',
+  'report.breaches': 'SLA breaches',
+  'report.agents': 'Agents',
+  'report.colAgent': 'Agent',
+  'report.colHandled': 'Resolved',
+  'report.colMedian': 'Median',
+  'report.colSla': 'SLA',
+  'report.colCsat': 'CSAT',
+  'report.problems': 'Recurring problems',
+  'report.none': 'Nothing in this period.',
+  'report.moreAgents': '{count} more agents not shown.',
+  'report.noRatings': 'no ratings yet',
+  'digest.title': 'Weekly review: last week in support',
+  'digest.openedClosed': 'Tickets',
+  'digest.openedClosedValue': '{opened} opened · {closed} closed · {open} open now',
+  'digest.playbooks': 'Playbooks that solved most tickets',
+  'digest.lowRated': 'Lowest-rated tickets to review',
+  'report.usage': 'Say "report", "report 7d" or "report 30d".',
   'channel.tierUsage':
     'Say "setup tier 2" in the channel that receives tier-2 escalations, or "setup tier 2 network" for one category.',
   'mext.fromMessage': 'From a message by {name}',
@@ -311,6 +349,85 @@ export const en = {
   'triage.tierValue': '{tier} ({team})',
   'group.hint':
     'I take support requests in a 1:1 chat: open a chat with me and describe the problem. Support teams use me in their channels.',
+  'attachments.label': 'Attachments ({count})',
+  'attachments.more': '…and {count} more, kept with the ticket.',
+  'ack.registeredBy': 'Registered for you by {name}. Received through: {channel}.',
+  'logCall.title': 'Log a phone or e-mail request',
+  'logCall.requesterLabel': 'Requester: their e-mail address or name',
+  'logCall.requesterPlaceholder': 'ana.lopez@contoso.com or Ana López',
+  'logCall.viaLabel': 'How did the request arrive?',
+  'logCall.descriptionPlaceholder': 'What the person reported, since when, what they already tried',
+  'logCall.categorySuggest': 'Let the classifier suggest one',
+  'logCall.missingRequester': 'say who asked: their e-mail address or name',
+  'logCall.done': 'Ticket {trackingId} registered for {name}',
+  'logCall.doneNotified': '{name} gets the acknowledgement in their Teams chat with me.',
+  'logCall.doneUnknown':
+    '{name} does not chat with me in Teams (or was given by name): tell them the tracking number.',
+  'logCall.notHere':
+    'Log calls in the triage channel or a tier channel of the support team: "log call".',
+  'export.title': 'CSV export',
+  'export.range':
+    'Tickets created from {from} to {to} (dates in {zone}), with their events in that time.',
+  'export.expires':
+    'The links expire in 15 minutes ({time}). Anyone who has them can download the files until then: do not forward them.',
+  'export.ticketsButton': 'Tickets (CSV)',
+  'export.eventsButton': 'Events (CSV)',
+  'export.usage':
+    'Usage: "export [from] [to]" with dates as YYYY-MM-DD, e.g. "export 2026-11-01 2026-11-30". Without dates: the last 30 days; with one: from that day to today. "to" cannot be before "from", and a range is at most 366 days.',
+  'export.problem.format': 'I could not read those dates.',
+  'export.problem.order': 'The end date is before the start date.',
+  'export.problem.tooLong': 'That range is longer than 366 days.',
+  'export.expired':
+    'This export link has expired: links work for 15 minutes. Ask the bot for a new one ("export" in the support channel).',
+  'export.forbidden':
+    'This export link is not valid: it is incomplete or was changed. Ask the bot for a new one ("export" in the support channel).',
+  'export.badLink': 'This export link is malformed: {reason}.',
+  'export.unavailable': 'The data cannot be read right now. Try the link again in a minute.',
+  'survey.heading': 'How did we do with {trackingId}?',
+  'survey.intro':
+    'Your ticket is closed. Please rate the support you received; a comment is optional. It takes a few seconds.',
+  'survey.ratingLabel': 'Your rating (1 = very poor, 5 = excellent)',
+  'survey.rating1': 'Very poor',
+  'survey.rating2': 'Poor',
+  'survey.rating3': 'Fair',
+  'survey.rating4': 'Good',
+  'survey.rating5': 'Excellent',
+  'survey.commentLabel': 'Comment (optional)',
+  'survey.commentPlaceholder': 'What went well, what could be better?',
+  'survey.thanks': 'Thank you! You rated the support for {trackingId} {rating} of 5.',
+  'survey.yourComment': 'Your comment',
+  'survey.notYours':
+    'Only the person who opened {trackingId} can answer its survey. Nothing was changed.',
+  'survey.answered': 'The survey of {trackingId} was already answered. Nothing was changed.',
+  'survey.void':
+    'This survey no longer applies: {trackingId} was reopened. You will get a new one when it closes. Nothing was changed.',
+  'survey.invalidRating': 'Please choose a rating from 1 to 5.',
+  'survey.invalid': 'That answer is not valid. Nothing was changed.',
+  'survey.commentTooLong':
+    'The comment is too long: at most {max} characters, please. Nothing was changed.',
+  'survey.reminder':
+    'Reminder: how did we do with {trackingId} ({title})? Please rate it on the survey card above; it takes a few seconds.',
+  'survey.lowRating':
+    '⚠ Low rating for {trackingId} ({title}): {rating} of 5 {stars} from {requester}. Agent: {agent}.',
+  'survey.lowRatingComment': 'Comment: {comment}',
+  'survey.lowRatingNoComment': 'No comment.',
+  'recurring.heading': '{count} tickets about {label} since {since}',
+  'recurring.headingToday': '{count} tickets about {label} today',
+  'recurring.intro':
+    'Tickets of the same category with similar text: probably one problem. Attach a playbook so the team answers them the same way.',
+  'recurring.category': 'Category',
+  'recurring.first': 'First ticket',
+  'recurring.last': 'Latest ticket',
+  'recurring.playbook': 'Playbook',
+  'recurring.noPlaybook': 'none yet',
+  'recurring.playbookBy': '{title} (attached by {name})',
+  'recurring.tickets': 'Tickets',
+  'recurring.more': '… and {count} more',
+  'recurring.choose': 'Playbook for these tickets',
+  'recurring.attached': 'Playbook attached: {title}.',
+  'recurring.notAgent':
+    'Only support agents (members of the triage team) can attach a playbook. Nothing was changed.',
+  'button.attachPlaybook': 'Attach playbook',
 } as const;
 
 export type StringKey = keyof typeof en;

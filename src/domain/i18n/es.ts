@@ -132,8 +132,10 @@ export const es: Record<StringKey, string> = {
   'channel.noTriage':
     'Aún no hay canal de triage: escribe "configurar triage" en el canal del equipo de soporte.',
   'channel.help':
-    'Comandos aquí: "configurar triage", "de guardia @nombre …", "mi cola", "estado SUP-000123". ' +
-    'En inglés: "setup triage", "on call @name …", "my queue", "status SUP-000123".',
+    'Comandos aquí: "configurar triage", "configurar nivel 2", "configurar supervisores", "de guardia @nombre …", ' +
+    '"mi cola", "registrar llamada", "estado SUP-000123", "reporte 7d|30d", "exportar". En inglés: "setup triage", ' +
+    '"setup tier 2", "setup supervisors", "on call @name …", "my queue", "log call", "status SUP-000123", ' +
+    '"report 7d|30d", "export".',
   'channel.notFound': 'No existe el ticket {trackingId}.',
   'queue.title': 'Mi cola',
   'queue.mine': 'Asignados a mí ({count})',
@@ -262,6 +264,42 @@ export const es: Record<StringKey, string> = {
     'Listo: este canal recibe los tickets de {category} escalados al nivel {tier}.',
   'channel.supervisorsSet':
     'Listo: las valoraciones bajas, los problemas recurrentes y el resumen semanal se publicarán en este canal.',
+  'report.title': 'Reporte de soporte: últimos {days} días',
+  'report.period': 'Del {from} al {to} ({zone})',
+  'report.opened': 'Abiertos',
+  'report.closed': 'Cerrados',
+  'report.open': 'Abiertos ahora',
+  'report.other': 'Además',
+  'report.otherValue': '{escalated} escalados · {reopened} reabiertos · {cancelled} cancelados',
+  'report.chartTitle': 'Tickets abiertos por día, por prioridad',
+  'report.chartX': 'Día',
+  'report.chartY': 'Tickets',
+  'report.chartFallback': 'Tickets abiertos por día: {values}',
+  'report.service': 'Niveles de servicio',
+  'report.firstResponseSla': 'Primera respuesta en plazo',
+  'report.resolutionSla': 'Resolución en plazo',
+  'report.medianFirstResponse': 'Mediana de primera respuesta',
+  'report.medianResolution': 'Mediana de resolución',
+  'report.csat': 'Satisfacción (1–5)',
+  'report.csatValue': '{average} de {ratings} valoraciones (tasa de respuesta {rate})',
+  'report.deflection': 'Resueltos por autoservicio',
+  'report.breaches': 'Incumplimientos de SLA',
+  'report.agents': 'Agentes',
+  'report.colAgent': 'Agente',
+  'report.colHandled': 'Resueltos',
+  'report.colMedian': 'Mediana',
+  'report.colSla': 'SLA',
+  'report.colCsat': 'CSAT',
+  'report.problems': 'Problemas recurrentes',
+  'report.none': 'Nada en este periodo.',
+  'report.moreAgents': '{count} agentes más no se muestran.',
+  'report.noRatings': 'sin valoraciones todavía',
+  'digest.title': 'Revisión semanal: la semana pasada en soporte',
+  'digest.openedClosed': 'Tickets',
+  'digest.openedClosedValue': '{opened} abiertos · {closed} cerrados · {open} abiertos ahora',
+  'digest.playbooks': 'Guías que resolvieron más tickets',
+  'digest.lowRated': 'Tickets peor valorados para revisar',
+  'report.usage': 'Escribe "reporte", "reporte 7d" o "reporte 30d".',
   'channel.tierUsage':
     'Escribe "configurar nivel 2" en el canal que recibe las escalaciones de nivel 2, o "configurar nivel 2 red" para una categoría.',
   'mext.fromMessage': 'De un mensaje de {name}',
@@ -320,4 +358,83 @@ export const es: Record<StringKey, string> = {
   'triage.tierValue': '{tier} ({team})',
   'group.hint':
     'Recibo solicitudes de soporte en un chat 1:1: abre un chat conmigo y describe el problema. Los equipos de soporte me usan en sus canales.',
+  'attachments.label': 'Adjuntos ({count})',
+  'attachments.more': '…y {count} más, guardados con el ticket.',
+  'ack.registeredBy': 'Registrado para ti por {name}. Recibido por: {channel}.',
+  'logCall.title': 'Registrar una solicitud por teléfono o correo',
+  'logCall.requesterLabel': 'Solicitante: su correo electrónico o su nombre',
+  'logCall.requesterPlaceholder': 'ana.lopez@contoso.com o Ana López',
+  'logCall.viaLabel': '¿Cómo llegó la solicitud?',
+  'logCall.descriptionPlaceholder': 'Qué reportó la persona, desde cuándo, qué ya intentó',
+  'logCall.categorySuggest': 'Que el clasificador sugiera una',
+  'logCall.missingRequester': 'indica quién lo pidió: su correo electrónico o su nombre',
+  'logCall.done': 'Ticket {trackingId} registrado para {name}',
+  'logCall.doneNotified': '{name} recibe la confirmación en su chat de Teams conmigo.',
+  'logCall.doneUnknown':
+    '{name} no conversa conmigo en Teams (o se indicó por nombre): comunícale el número de seguimiento.',
+  'logCall.notHere':
+    'Registra llamadas en el canal de triage o en un canal de nivel del equipo de soporte: "registrar llamada".',
+  'export.title': 'Exportación CSV',
+  'export.range':
+    'Tickets creados del {from} al {to} (fechas en {zone}), con sus eventos en ese periodo.',
+  'export.expires':
+    'Los enlaces caducan en 15 minutos ({time}). Quien los tenga puede descargar los archivos hasta entonces: no los reenvíes.',
+  'export.ticketsButton': 'Tickets (CSV)',
+  'export.eventsButton': 'Eventos (CSV)',
+  'export.usage':
+    'Uso: "exportar [desde] [hasta]" con fechas AAAA-MM-DD, p. ej. "exportar 2026-11-01 2026-11-30". Sin fechas: los últimos 30 días; con una: desde ese día hasta hoy. "hasta" no puede ser anterior a "desde" y un rango abarca como máximo 366 días.',
+  'export.problem.format': 'No pude leer esas fechas.',
+  'export.problem.order': 'La fecha final es anterior a la inicial.',
+  'export.problem.tooLong': 'Ese rango es de más de 366 días.',
+  'export.expired':
+    'Este enlace de exportación caducó: los enlaces funcionan 15 minutos. Pide uno nuevo al bot ("exportar" en el canal de soporte).',
+  'export.forbidden':
+    'Este enlace de exportación no es válido: está incompleto o fue modificado. Pide uno nuevo al bot ("exportar" en el canal de soporte).',
+  'export.badLink': 'Este enlace de exportación está mal formado: {reason}.',
+  'export.unavailable': 'Ahora no se pueden leer los datos. Vuelve a abrir el enlace en un minuto.',
+  'survey.heading': '¿Qué tal te atendimos con {trackingId}?',
+  'survey.intro':
+    'Tu ticket está cerrado. Califica la atención que recibiste; el comentario es opcional. Toma unos segundos.',
+  'survey.ratingLabel': 'Tu calificación (1 = muy mala, 5 = excelente)',
+  'survey.rating1': 'Muy mala',
+  'survey.rating2': 'Mala',
+  'survey.rating3': 'Regular',
+  'survey.rating4': 'Buena',
+  'survey.rating5': 'Excelente',
+  'survey.commentLabel': 'Comentario (opcional)',
+  'survey.commentPlaceholder': '¿Qué salió bien y qué podríamos mejorar?',
+  'survey.thanks': '¡Gracias! Calificaste la atención de {trackingId} con {rating} de 5.',
+  'survey.yourComment': 'Tu comentario',
+  'survey.notYours':
+    'Solo quien abrió {trackingId} puede responder su encuesta. No se cambió nada.',
+  'survey.answered': 'La encuesta de {trackingId} ya fue respondida. No se cambió nada.',
+  'survey.void':
+    'Esta encuesta ya no aplica: {trackingId} se reabrió. Recibirás una nueva cuando se cierre. No se cambió nada.',
+  'survey.invalidRating': 'Elige una calificación del 1 al 5.',
+  'survey.invalid': 'Esa respuesta no es válida. No se cambió nada.',
+  'survey.commentTooLong':
+    'El comentario es demasiado largo: como máximo {max} caracteres, por favor. No se cambió nada.',
+  'survey.reminder':
+    'Recordatorio: ¿qué tal te atendimos con {trackingId} ({title})? Califícalo en la tarjeta de encuesta de arriba; toma unos segundos.',
+  'survey.lowRating':
+    '⚠ Calificación baja para {trackingId} ({title}): {rating} de 5 {stars}, de {requester}. Agente: {agent}.',
+  'survey.lowRatingComment': 'Comentario: {comment}',
+  'survey.lowRatingNoComment': 'Sin comentario.',
+  'recurring.heading': '{count} tickets sobre {label} desde el {since}',
+  'recurring.headingToday': '{count} tickets sobre {label} hoy',
+  'recurring.intro':
+    'Tickets de la misma categoría con texto parecido: probablemente un mismo problema. Asocia una guía para que el equipo los atienda igual.',
+  'recurring.category': 'Categoría',
+  'recurring.first': 'Primer ticket',
+  'recurring.last': 'Último ticket',
+  'recurring.playbook': 'Guía',
+  'recurring.noPlaybook': 'ninguna todavía',
+  'recurring.playbookBy': '{title} (asociada por {name})',
+  'recurring.tickets': 'Tickets',
+  'recurring.more': '… y {count} más',
+  'recurring.choose': 'Guía para estos tickets',
+  'recurring.attached': 'Guía asociada: {title}.',
+  'recurring.notAgent':
+    'Solo los agentes de soporte (miembros del equipo de triage) pueden asociar una guía. No se cambió nada.',
+  'button.attachPlaybook': 'Asociar guía',
 };

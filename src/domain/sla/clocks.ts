@@ -10,6 +10,7 @@ import {
   nextBusinessMorning,
 } from './business-calendar';
 import { SlaPolicy, clockMinutes, dueAt, policyFingerprint } from './policy';
+import { surveyReminderDue } from '../surveys/survey';
 
 /**
  * The four clocks of a ticket (spec 5): first response, resolution (pausable), regular updates
@@ -52,6 +53,8 @@ export interface SlaState {
   };
   /** a ticket waiting for its requester closes at this instant without an answer */
   autoCloseAt?: Date;
+  /** a closed ticket's unanswered survey gets its one reminder at this instant (then cleared) */
+  surveyReminderAt?: Date;
 }
 
 export type NoticeKind =
@@ -62,7 +65,9 @@ export type NoticeKind =
   | 'update'
   | 'parts.followUp'
   | 'parts.overdue'
-  | 'autoClose';
+  | 'autoClose'
+  /** the requester of a closed ticket is reminded once of its unanswered survey */
+  | 'survey.reminder';
 
 export interface Notice {
   kind: NoticeKind;
@@ -377,6 +382,7 @@ export function evaluate(
   now: Date,
 ): { ticket: Ticket; notices: Notice[] } {
   if (ticket.status === 'resolved') return evaluateResolved(ticket, now);
+  if (ticket.status === 'closed') return evaluateClosed(ticket, now);
   if (!isOpen(ticket)) return { ticket, notices: [] };
   let next: Ticket =
     ticket.sla.policy === policyFingerprint(policy) ? ticket : withDueTimes(ticket, policy, now);
@@ -493,6 +499,16 @@ function evaluateResolved(ticket: Ticket, now: Date): { ticket: Ticket; notices:
   };
 }
 
+/** A closed ticket's unanswered survey: one reminder, then nothing more (spec 6.1). */
+function evaluateClosed(ticket: Ticket, now: Date): { ticket: Ticket; notices: Notice[] } {
+  const at = ticket.sla.surveyReminderAt;
+  if (!at || !surveyReminderDue(ticket, now)) return { ticket, notices: [] };
+  return {
+    ticket: { ...ticket, sla: { ...ticket.sla, surveyReminderAt: undefined } },
+    notices: [{ kind: 'survey.reminder', dueAt: at }],
+  };
+}
+
 function patch(ticket: Ticket, sla: Partial<SlaState>): Ticket {
   return { ...ticket, sla: { ...ticket.sla, ...sla } };
 }
@@ -503,6 +519,9 @@ function patch(ticket: Ticket, sla: Partial<SlaState>): Ticket {
  */
 export function nextWake(ticket: Ticket, policy: SlaPolicy): Date | undefined {
   if (ticket.status === 'resolved') return ticket.sla.autoCloseAt;
+  if (ticket.status === 'closed') {
+    return ticket.survey?.rating === undefined ? ticket.sla.surveyReminderAt : undefined;
+  }
   if (!isOpen(ticket)) return undefined;
   const { sla } = ticket;
   const times: Date[] = [];

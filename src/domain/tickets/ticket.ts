@@ -1,4 +1,5 @@
 import type { SlaState } from '../sla/clocks';
+import type { Survey } from '../surveys/survey';
 import { Category } from './category';
 import { Impact, Priority, Severity, priorityOf } from './priority-matrix';
 
@@ -92,6 +93,8 @@ export interface Ticket {
   attachments?: TicketAttachment[];
   /** The Teams message the ticket was created from (message extension): an https Teams link. */
   messageLink?: string;
+  /** The satisfaction survey of its latest closing (spec 6): round, card, answer. */
+  survey?: Survey;
 }
 
 export interface Handoff {

@@ -4,6 +4,7 @@ import { clockMinutes } from '../../domain/sla/policy';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, TicketEvent, isOpen } from '../../domain/tickets/ticket';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
+import { attachmentLines } from './attachments';
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
 /** Conversation lines carried into the handoff (the newest ones). */
@@ -119,6 +120,9 @@ export function handoffCard(
     description: shorten(ticket.description, 1000).text,
     history,
     threadUrl: opts.threadUrl ?? '',
+    ...attachmentLines(locale, ticket.attachments),
+    hasAttachments: (ticket.attachments?.length ?? 0) > 0,
+    messageLink: ticket.messageLink ?? '',
     labels: {
       reason: t(locale, 'handoff.reason'),
       notes: t(locale, 'handoff.notes'),
@@ -134,6 +138,7 @@ export function handoffCard(
       noteLabel: t(locale, 'triage.noteLabel'),
       escalateReason: t(locale, 'triage.escalateReason'),
       escalateNotes: t(locale, 'triage.escalateNotes'),
+      openMessage: t(locale, 'mext.openMessage'),
     },
   });
 }

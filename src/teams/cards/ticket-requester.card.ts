@@ -5,6 +5,7 @@ import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket, isOpen } from '../../domain/tickets/ticket';
 import { canReopen } from '../../domain/tickets/lifecycle';
 import { AdaptiveCardJson, escapeMarkdown, expand, shorten } from './render';
+import { attachmentLines } from './attachments';
 
 export interface RequesterCardOptions {
   /** the acknowledgement right after intake: heading "registered" and what happens next */
@@ -15,6 +16,8 @@ export interface RequesterCardOptions {
   now?: Date;
   /** a line after the requester acted on the card */
   note?: string;
+  /** who registered the ticket for the requester (an agent who logged a call, a colleague) */
+  registeredBy?: { name: string; channel: Ticket['intakeChannel'] };
 }
 
 /** The requester's view of a ticket: the acknowledgement, and the answer to "status". */
@@ -81,6 +84,14 @@ export function ticketRequesterCard(
         : '',
     next,
     note: opts.note ?? '',
+    registeredBy: opts.registeredBy
+      ? t(locale, 'ack.registeredBy', {
+          name: escapeMarkdown(opts.registeredBy.name),
+          channel: t(locale, `channel.${opts.registeredBy.channel}`),
+        })
+      : '',
+    ...attachmentLines(locale, ticket.attachments),
+    hasAttachments: (ticket.attachments?.length ?? 0) > 0,
     number: ticket.number,
     canConfirm: ticket.status === 'resolved',
     canReopen: !!opts.now && canReopen(ticket, policy, opts.now),

@@ -13,6 +13,7 @@ import {
   expand,
   shorten,
 } from './render';
+import { attachmentLines } from './attachments';
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
 /** Agents offered in "Assign to…": Teams shows long lists poorly, and the card must stay small. */
@@ -194,6 +195,9 @@ export function triageCard(
     impact: ticket.impact,
     severity: ticket.severity,
     category: ticket.category,
+    ...attachmentLines(locale, ticket.attachments),
+    hasAttachments: (ticket.attachments?.length ?? 0) > 0,
+    messageLink: ticket.messageLink ?? '',
     agents: (opts.agents ?? []).slice(0, MAX_ASSIGNEES).map((a) => ({ id: a.id, name: a.name })),
     refreshUserIds: (opts.agents ?? [])
       .map((a) => a.userId)
@@ -228,6 +232,7 @@ export function triageCard(
       playbook: t(locale, 'triage.playbookLabel'),
       ownSteps: t(locale, 'triage.ownStepsLabel'),
       resolveLabel: t(locale, 'triage.resolveLabel'),
+      openMessage: t(locale, 'mext.openMessage'),
     },
   });
 }

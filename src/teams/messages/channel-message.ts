@@ -1,6 +1,7 @@
 import { Activity, TurnContext } from 'botbuilder';
 import { StorageUnavailableError } from '../../domain/errors';
 import { Locale, t } from '../../domain/i18n';
+import { Clock } from '../../domain/clock';
 import { normalizeCommand } from '../../domain/intake/intent';
 import { CATEGORIES, Category } from '../../domain/tickets/category';
 import { Person } from '../../domain/tickets/ticket';
@@ -12,8 +13,15 @@ import { AgentDirectory } from '../agents';
 import { asAttachment } from '../cards/render';
 import { queueCard } from '../cards/queue.card';
 import { triageCard } from '../cards/triage.card';
+import { logCallCard } from '../cards/log-call.card';
+import { mayLogCall, newFormId } from '../card-actions/log-call-actions';
 import { clientLocale, personOf, tenantOf } from '../turn';
 import { SlaPolicy } from '../../domain/sla/policy';
+import { ReportPeriod, ReportService } from '../../services/report.service';
+import { reportCard } from '../cards/report.card';
+import { RangeProblem, parseExportArgs } from '../../domain/export/export-range';
+import { ExportService } from '../../services/export.service';
+import { exportCard } from '../cards/export.card';
 
 export interface ChannelDeps {
   tenants: TenantRepository;
@@ -24,8 +32,16 @@ export interface ChannelDeps {
   supportAdmins: string[];
   localMode: boolean;
   log: Logger;
+  /** the KPI report (`report [7d|30d]`) */
+  reports?: ReportService;
+  /** a support channel was set up: the tenant starts getting the weekly digest */
+  onSetup?: (tenantId: string) => Promise<void>;
   /** sweeps the outbox now (tickets held until a triage channel existed) */
   sweep: () => void;
+  /** signed CSV export links (`export [from] [to]`) */
+  exports: ExportService;
+  /** reads the time for the default export range */
+  clock: Clock;
 }
 
 /** The channel commands of the contract (the bot is @mentioned; teams-ai strips that mention). */
@@ -37,7 +53,18 @@ export type ChannelCommand =
   | { kind: 'onCall' }
   | { kind: 'status'; number?: number }
   | { kind: 'myQueue' }
+  /** `days` null: a period that was not understood */
+  | { kind: 'report'; days: ReportPeriod | null }
+  | { kind: 'logCall' }
+  /** `export [from] [to]`: the dates as written, checked by the handler */
+  | { kind: 'export'; args: string }
   | { kind: 'help' };
+
+const EXPORT_PROBLEM = {
+  format: 'export.problem.format',
+  order: 'export.problem.order',
+  tooLong: 'export.problem.tooLong',
+} as const satisfies Record<RangeProblem, string>;
 
 export function parseChannelCommand(text: string, trackingPrefix: string): ChannelCommand {
   const cmd = normalizeCommand(text.replace(/<at>[^<]*<\/at>/g, ' '));
@@ -55,6 +82,15 @@ export function parseChannelCommand(text: string, trackingPrefix: string): Chann
   }
   if (/^(on call|de guardia)\b/.test(cmd)) return { kind: 'onCall' };
   if (cmd === 'my queue' || cmd === 'mi cola') return { kind: 'myQueue' };
+  const report = /^(?:report|reporte)(?: (.*))?$/.exec(cmd);
+  if (report) {
+    const arg = (report[1] ?? '7d').trim();
+    const days = /^(7|30) ?(?:d|dias|days)?$/.exec(arg);
+    return { kind: 'report', days: days ? (Number(days[1]) as ReportPeriod) : null };
+  }
+  if (cmd === 'log call' || cmd === 'registrar llamada') return { kind: 'logCall' };
+  const exporting = /^(?:export|exportar)(?: (.*))?$/.exec(cmd);
+  if (exporting) return { kind: 'export', args: exporting[1] ?? '' };
   const status = /^(status|estado)(?: (.*))?$/.exec(cmd);
   if (status) return { kind: 'status', number: parseTrackingId(trackingPrefix, status[2] ?? '') };
   return { kind: 'help' };
@@ -145,6 +181,7 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
             ? t(locale, 'channel.setupSame')
             : t(locale, 'channel.setupMoved', { previous: previous.name ?? previous.channelId });
         await ctx.sendActivity(text);
+        await deps.onSetup?.(tenantId);
         deps.sweep();
         return;
       }
@@ -190,6 +227,9 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         }
         await deps.tenants.update(tenantId, (s) => ({ ...s, supervisors: { ...here, locale } }));
         await ctx.sendActivity(t(locale, 'channel.supervisorsSet'));
+        await deps.onSetup?.(tenantId);
+        // low-rating alerts held until this channel existed go out now
+        deps.sweep();
         return;
       }
       case 'onCall': {
@@ -241,6 +281,50 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         await ctx.sendActivity({
           attachments: [asAttachment(queueCard(locale, mine, unassigned, deps.policy))],
         });
+        return;
+      }
+      case 'export': {
+        if (!(await agentTeam(ctx, deps, tenantId, who, locale))) return;
+        const timeZone = deps.policy.calendar.timeZone;
+        const parsed = parseExportArgs(command.args, deps.clock.now(), timeZone);
+        if (!parsed.ok) {
+          await ctx.sendActivity(
+            `${t(locale, EXPORT_PROBLEM[parsed.problem])} ${t(locale, 'export.usage')}`,
+          );
+          return;
+        }
+        const links = await deps.exports.links(tenantId, parsed.range);
+        await ctx.sendActivity({
+          attachments: [asAttachment(exportCard(locale, parsed.range, links, timeZone))],
+        });
+        return;
+      }
+      case 'logCall': {
+        // Agents of the team that holds this support channel (triage or a tier) only.
+        const allowed = await mayLogCall(ctx, deps, tenantId, who);
+        if (allowed !== 'ok') {
+          await ctx.sendActivity(
+            t(locale, allowed === 'notHere' ? 'logCall.notHere' : 'channel.notAgent'),
+          );
+          return;
+        }
+        await ctx.sendActivity({ attachments: [asAttachment(logCallCard(locale, newFormId()))] });
+        return;
+      }
+      case 'report': {
+        if (!(await agentTeam(ctx, deps, tenantId, who, locale))) return;
+        if (command.days === null || !deps.reports) {
+          await ctx.sendActivity(t(locale, 'report.usage'));
+          return;
+        }
+        const period = deps.reports.lastDays(command.days);
+        const { figures, problems } = await deps.reports.figures(tenantId, period);
+        const card = reportCard(locale, figures, {
+          periodDays: command.days,
+          problems,
+          periodText: deps.reports.periodText(locale, period),
+        });
+        await ctx.sendActivity({ attachments: [asAttachment(card)] });
         return;
       }
       case 'help':

@@ -8,6 +8,10 @@ import { formatTrackingId } from '../../domain/tickets/tracking-number';
 import { Logger } from '../../logger';
 import { IntakeService } from '../../services/intake.service';
 import { UserContext, UserRepository } from '../../storage/user.repository';
+import { EmailIndexRepository } from '../../storage/email-index.repository';
+import { TicketAttachment } from '../../domain/tickets/ticket';
+import { learnEmail } from '../directory';
+import { chatAttachments } from './chat-attachments';
 import { intakeChoiceCard } from '../cards/intake-choice.card';
 import { asAttachment } from '../cards/render';
 import { ticketFormCard } from '../cards/ticket-form.card';
@@ -22,6 +26,8 @@ export interface PersonalDeps {
   users: UserRepository;
   trackingPrefix: string;
   log: Logger;
+  /** the e-mail → person index, filled as people write to the bot (log call finds them there) */
+  emails?: EmailIndexRepository;
 }
 
 /** A message in the 1:1 chat: a command of the contract, or a problem that becomes a ticket. */
@@ -29,17 +35,34 @@ export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps
   const activity = ctx.activity;
   const tenantId = tenantOf(activity);
   const who = personOf(activity);
-  const intent = parseIntent(activity.text ?? '', deps.trackingPrefix);
+  const attachments = chatAttachments(activity.attachments);
+  let intent = parseIntent(activity.text ?? '', deps.trackingPrefix);
+  // Only a file or a screenshot, no words: the request is the files.
+  if (intent.kind === 'empty' && attachments.length > 0) {
+    intent = { kind: 'freeText', text: attachments.map((a) => a.name).join('\n') };
+  }
   const replyKey = intent.kind === 'freeText' ? activityKey(activity) : undefined;
   let locale = clientLocale(ctx);
   try {
     const user = await deps.intake.context(tenantId, who.id, replyKey);
     locale = clientLocale(ctx, user.profile?.language);
+    const directoryAt = deps.emails
+      ? await learnEmail(
+          ctx,
+          { emails: deps.emails, log: deps.log },
+          tenantId,
+          who,
+          user.profile,
+          clientLocale(ctx),
+        )
+      : undefined;
     await deps.users.saveProfile(tenantId, who.id, user.profile, {
       name: who.name,
       conversation: conversationRefOf(activity),
+      clientLocale: clientLocale(ctx),
+      ...(directoryAt ? { directoryAt } : {}),
     });
-    await respond(ctx, deps, intent, user, locale, replyKey);
+    await respond(ctx, deps, intent, user, locale, replyKey, attachments);
   } catch (e) {
     if (e instanceof StorageUnavailableError) {
       deps.log.warn({ activityId: activity.id, code: e.code }, 'storage unavailable');
@@ -57,6 +80,7 @@ async function respond(
   user: UserContext,
   locale: Locale,
   replyKey: string | undefined,
+  attachments: TicketAttachment[],
 ): Promise<void> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
@@ -102,7 +126,7 @@ async function respond(
       return;
     }
     case 'freeText':
-      await freeText(ctx, deps, intent.text, user, locale, replyKey);
+      await freeText(ctx, deps, intent.text, user, locale, replyKey, attachments);
       return;
   }
 }
@@ -119,6 +143,7 @@ async function freeText(
   user: UserContext,
   locale: Locale,
   replyKey: string | undefined,
+  attachments: TicketAttachment[] = [],
 ): Promise<void> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
@@ -162,6 +187,7 @@ async function freeText(
       key,
       text,
       locale,
+      attachments,
     );
     if (mustReply)
       await sendClaimed(ctx, deps, key, () => intakeChoiceCard(locale, draftId, text, open));
@@ -174,6 +200,7 @@ async function freeText(
     locale,
     channel: 'teams',
     description: text,
+    attachments,
     idemKey: key,
     replyKey: key,
   });

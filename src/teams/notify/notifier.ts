@@ -13,8 +13,14 @@ import { Person } from '../../domain/tickets/ticket';
 import { Agent, AgentDirectory } from '../agents';
 import { TicketRepository } from '../../storage/ticket.repository';
 import { KbStatsRepository } from '../../storage/kb-stats.repository';
+import { StatsRepository } from '../../storage/stats.repository';
+import { localDate } from '../../domain/sla/business-calendar';
 import { UserRepository } from '../../storage/user.repository';
-import { asAttachment } from '../cards/render';
+import { AdaptiveCardJson, asAttachment, escapeMarkdown, shorten } from '../cards/render';
+import { stars, surveyCard } from '../cards/survey.card';
+import { SURVEY_COMMENT_MAX, ratedDataOf } from '../../domain/surveys/survey';
+import { recurringCard } from '../cards/recurring.card';
+import { GroupCards, RecurringService } from '../../services/recurring.service';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { triageCard } from '../cards/triage.card';
 import { agentMessageCard, agentMessageOf } from '../cards/agent-message.card';
@@ -50,10 +56,15 @@ export class TeamsNotifier {
       clock?: Clock;
       /** playbook success rates: counted here, shown on the triage card's "Send steps" */
       kbStats?: KbStatsRepository;
+      /** recurring problems: the `recurring.match` job of every new ticket */
+      recurring?: RecurringService;
+      /** the report totals, counted by the `stats.tally` job */
+      stats?: StatsRepository;
     },
   ) {}
 
   async perform(job: OutboxJob): Promise<void> {
+    if (job.kind === 'stats.tally') return this.tallyStats(job);
     const stored = await this.deps.tickets.get(job.tenantId, job.number);
     if (!stored) return; // nothing to show
     const ticket = stored.ticket;
@@ -76,6 +87,16 @@ export class TeamsNotifier {
       case 'handoff.post':
       case 'handoff.update':
         return this.handoff(ticket);
+      case 'requester.ack':
+        return this.acknowledgeOnBehalf(ticket, length);
+      case 'recurring.match':
+        return this.deps.recurring?.match(ticket, job.attempts);
+      case 'survey.post':
+        return this.postSurvey(ticket, Number(job.ref));
+      case 'survey.remind':
+        return this.remindSurvey(ticket);
+      case 'survey.alert':
+        return this.alertLowRating(ticket, Number(job.ref));
       case 'kb.tally': {
         const event = await this.deps.tickets.event(
           ticket.tenantId,
@@ -92,6 +113,15 @@ export class TeamsNotifier {
         );
       }
     }
+  }
+
+  /** Adds an event's contribution to the report totals of its (local) day, once. */
+  private async tallyStats(job: OutboxJob): Promise<void> {
+    const seq = Number(job.ref);
+    const found = await this.deps.tickets.eventStats(job.tenantId, job.number, seq);
+    if (!found?.stats || !this.deps.stats) return;
+    const day = localDate(found.at, this.deps.policy.calendar);
+    await this.deps.stats.tally(job.tenantId, job.number, seq, day, found.stats);
   }
 
   /**
@@ -132,6 +162,150 @@ export class TeamsNotifier {
         activityId: threadActivityId(conversationId) ?? conversationId,
       },
     });
+  }
+
+  /**
+   * The acknowledgement a requester gets in their 1:1 chat when someone else registered the
+   * ticket for them (an agent who logged a call, a colleague's "Create ticket"), in their
+   * language, saying who. Nothing when the bot has no chat with them; sent once: the card's
+   * place is recorded, and a job that finds it recorded sends nothing.
+   */
+  private async acknowledgeOnBehalf(ticket: Ticket, descriptionLength: number): Promise<void> {
+    if (ticket.requesterCard) return;
+    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const conv = ctx.profile?.conversation;
+    if (!conv) return;
+    const locale = ctx.profile?.language ?? ctx.profile?.clientLocale ?? ticket.locale;
+    const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
+      acknowledgement: true,
+      descriptionLength,
+      now: this.deps.clock?.now(),
+      registeredBy: await this.registeredBy(ticket),
+    });
+    const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
+    let activityId: string | undefined;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      activityId = (await turn.sendActivity(MessageFactory.attachment(asAttachment(card))))?.id;
+    });
+    if (!activityId) return;
+    await this.deps.tickets.setCardRefs(ticket.tenantId, ticket.number, {
+      requesterCard: { conversationId: conv.conversationId, activityId },
+    });
+  }
+
+  /**
+   * Posts and updates recurring-problem cards in the supervisors channel, in its language (the
+   * service decides when; this only talks to Teams).
+   */
+  groupCards(): GroupCards {
+    const render = (channel: ChannelRef, view: Parameters<GroupCards['post']>[2]) =>
+      recurringCard(channel.locale ?? 'en', view, this.deps.policy.calendar.timeZone);
+    return {
+      post: async (tenantId, channel, view) => {
+        const conversationId = await this.newThread(channel, tenantId, render(channel, view));
+        return { conversationId, activityId: threadActivityId(conversationId) ?? conversationId };
+      },
+      update: async (tenantId, channel, post, view) => {
+        const ref = this.threadRef(channel, post.conversationId, tenantId);
+        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+          await ctx.updateActivity({
+            ...MessageFactory.attachment(asAttachment(render(channel, view))),
+            id: post.activityId,
+          });
+        });
+      },
+    };
+  }
+
+  /**
+   * The satisfaction survey card of round `round` in the requester's chat (spec 6.1), in their
+   * language. Its place is recorded (the thank-you and the reminder refer to it); a round that
+   * is void (reopened, closed again) or already posted sends nothing. Nothing when the bot has no
+   * chat with the requester (e-mail and phone requesters who never wrote to it).
+   */
+  private async postSurvey(ticket: Ticket, round: number): Promise<void> {
+    const survey = ticket.survey;
+    if (ticket.status !== 'closed' || !survey || survey.round !== round) return;
+    if (survey.card || survey.rating !== undefined) return;
+    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const conv = ctx.profile?.conversation;
+    if (!conv) return;
+    const locale = ctx.profile?.language ?? ticket.locale;
+    const card = surveyCard(locale, ticket, round);
+    const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
+    let activityId: string | undefined;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      activityId = (await turn.sendActivity(MessageFactory.attachment(asAttachment(card))))?.id;
+    });
+    if (!activityId) return;
+    await this.deps.tickets.setSurveyCard(ticket.tenantId, ticket.number, round, {
+      conversationId: conv.conversationId,
+      activityId,
+    });
+  }
+
+  /** The one reminder of an unanswered survey, as a reply to its card in the requester's chat. */
+  private async remindSurvey(ticket: Ticket): Promise<void> {
+    const survey = ticket.survey;
+    if (ticket.status !== 'closed' || !survey?.card || survey.rating !== undefined) return;
+    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const conv = ctx.profile?.conversation;
+    if (!conv) return;
+    const locale = ctx.profile?.language ?? ticket.locale;
+    const text = t(locale, 'survey.reminder', {
+      trackingId: ticket.trackingId,
+      title: escapeMarkdown(ticket.title),
+    });
+    const ref = this.chatRef(conv, survey.card.conversationId, ticket.tenantId);
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      // botbuilder sets `replyToId` from the turn's activity (a random id on a proactive turn):
+      // the survey card's id makes the reminder a reply to it.
+      turn.activity.id = survey.card!.activityId;
+      await turn.sendActivity({ type: 'message', text, textFormat: 'markdown' });
+    });
+  }
+
+  /**
+   * A low rating (spec 6.2) as a new post in the supervisors channel, in its language: the
+   * ticket, its agent, the rating and the requester's comment (user text, Markdown escaped).
+   * Held, not lost, until a supervisors channel exists.
+   */
+  private async alertLowRating(ticket: Ticket, seq: number): Promise<void> {
+    const event = await this.deps.tickets.event(ticket.tenantId, ticket.number, seq);
+    const rated = event && ratedDataOf(event);
+    if (!event || !rated) return;
+    const settings = await this.deps.tenants.settings(ticket.tenantId);
+    const channel = settings.supervisors;
+    if (!channel) throw new HeldError('no supervisors channel yet');
+    const locale = channel.locale ?? 'en';
+    const lines = [
+      t(locale, 'survey.lowRating', {
+        trackingId: ticket.trackingId,
+        title: escapeMarkdown(ticket.title),
+        rating: rated.rating,
+        stars: stars(rated.rating),
+        requester: escapeMarkdown(event.actor.name),
+        agent: rated.ownerName ? escapeMarkdown(rated.ownerName) : t(locale, 'ticket.unassigned'),
+      }),
+      rated.comment
+        ? t(locale, 'survey.lowRatingComment', {
+            comment: escapeMarkdown(shorten(rated.comment, SURVEY_COMMENT_MAX).text),
+          })
+        : t(locale, 'survey.lowRatingNoComment'),
+    ];
+    await this.newThread(channel, ticket.tenantId, {
+      type: 'message',
+      text: lines.join('\n\n'),
+      textFormat: 'markdown',
+    });
+  }
+
+  /** Who registered the ticket for its requester (the created event's actor), if someone else. */
+  private async registeredBy(ticket: Ticket) {
+    if (ticket.intakeChannel === 'teams') return undefined; // the requester's own chat
+    const created = await this.deps.tickets.event(ticket.tenantId, ticket.number, 1);
+    if (!created || created.actor.id === ticket.requester.id) return undefined;
+    return { name: created.actor.name, channel: ticket.intakeChannel };
   }
 
   /** An SLA notice in the ticket's thread of the triage channel. */
@@ -249,12 +423,21 @@ export class TeamsNotifier {
     return this.deps.kbStats?.stats(tenantId).catch(() => undefined);
   }
 
-  /** Posts a card as a new thread of a channel; returns the thread's conversation id. */
+  /** Posts a card as a new thread of a channel (the weekly digest); returns its conversation id. */
+  async postCard(tenantId: string, channel: ChannelRef, card: AdaptiveCardJson): Promise<string> {
+    return this.newThread(channel, tenantId, card);
+  }
+
+  /** Posts a card (or a message) as a new thread of a channel; returns its conversation id. */
   private async newThread(
     channel: ChannelRef,
     tenantId: string,
-    card: ReturnType<typeof triageCard>,
+    post: AdaptiveCardJson | Partial<Activity>,
   ): Promise<string> {
+    const activity =
+      post.type === 'AdaptiveCard'
+        ? MessageFactory.attachment(asAttachment(post as AdaptiveCardJson))
+        : post;
     let conversationId = '';
     await this.deps.adapter.createConversationAsync(
       this.deps.botAppId,
@@ -264,7 +447,7 @@ export class TeamsNotifier {
       {
         isGroup: true,
         channelData: { channel: { id: channel.channelId }, tenant: { id: tenantId } },
-        activity: MessageFactory.attachment(asAttachment(card)) as Activity,
+        activity: activity as Activity,
         tenantId,
         bot: { id: this.deps.botAppId, name: 'Support Desk' },
         members: [],
@@ -363,6 +546,7 @@ export class TeamsNotifier {
       acknowledgement: true,
       descriptionLength,
       now: this.deps.clock?.now(),
+      registeredBy: await this.registeredBy(ticket),
     });
     const ref = this.chatRef(conv, ticket.requesterCard.conversationId, ticket.tenantId);
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
