@@ -32,6 +32,9 @@ param instanceCount int = 1
 @description('AAD object ids allowed to run the setup commands, comma-separated (SUPPORT_ADMINS).')
 param supportAdmins string = ''
 
+@description('Tenant ids the bot serves, comma-separated (ALLOWED_TENANTS); empty: every tenant.')
+param allowedTenants string = ''
+
 @description('Tracking number prefix, e.g. SUP for SUP-000123 (TRACKING_PREFIX).')
 param trackingPrefix string = 'SUP'
 
@@ -153,6 +156,7 @@ var appSettings = [
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
   { name: 'TABLES_ACCOUNT_URL', value: 'https://${storage.name}.table.${environment().suffixes.storage}' }
   { name: 'SUPPORT_ADMINS', value: supportAdmins }
+  { name: 'ALLOWED_TENANTS', value: allowedTenants }
   { name: 'TRACKING_PREFIX', value: trackingPrefix }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'OUTBOX_SWEEP_MS', value: '5000' }

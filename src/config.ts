@@ -22,6 +22,8 @@ const EnvSchema = z.object({
     .default('SUP'),
   TEST_CLOCK: z.string().optional(),
   SUPPORT_ADMINS: z.string().default(''),
+  /** tenant ids whose activities are served, comma-separated; empty: every tenant */
+  ALLOWED_TENANTS: z.string().default(''),
   AUTO_ASSIGN: z.enum(['0', '1', 'true', 'false', '']).default('0'),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   SLA_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
@@ -62,6 +64,8 @@ export interface Config {
   trackingPrefix: string;
   testClock: boolean;
   supportAdmins: string[];
+  /** tenants the bot serves; empty: all. Activities from others get 403 and are logged. */
+  allowedTenants: string[];
   logLevel: string;
   /** ms between outbox sweeps (retries; jobs whose first sender died) */
   outboxSweepMs: number;
@@ -115,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trackingPrefix: e.TRACKING_PREFIX,
     testClock: !production && e.TEST_CLOCK === '1',
     supportAdmins: e.SUPPORT_ADMINS.split(/[\s,;]+/).filter(Boolean),
+    allowedTenants: e.ALLOWED_TENANTS.split(/[\s,;]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,

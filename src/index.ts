@@ -37,7 +37,7 @@ import { UserRepository } from './storage/user.repository';
 import { ExportKeyRepository } from './storage/export-key.repository';
 import { TicketRangeRepository } from './storage/ticket-range.repository';
 import { ExportService } from './services/export.service';
-import { createAdapter, createTeamsApp } from './teams/app';
+import { AdapterOptions, createAdapter, createTeamsApp } from './teams/app';
 import { createServer } from './server';
 
 export interface RunningBot {
@@ -61,6 +61,8 @@ export interface StartOptions {
   startTypingTimer?: boolean;
   /** listen on 127.0.0.1 only (tests) */
   host?: string;
+  /** tests: a local OpenID metadata document and outgoing tokens without MSAL */
+  auth?: Pick<AdapterOptions, 'openIdMetadataUrl' | 'outgoingCredentials'>;
 }
 
 /** The SLA policy: `SLA_POLICY_FILE` when set, else the shipped `config/sla-policy.json`. */
@@ -111,7 +113,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const tenants = new TenantRepository(tables);
   const outbox = new OutboxRepository(tables);
   const stats = new StatsRepository(tables);
-  const adapter = createAdapter(config.bot, log);
+  const adapter = createAdapter(config.bot, log, {
+    ...opts.auth,
+    allowedTenants: config.allowedTenants,
+  });
   const agents = new AgentDirectory();
   const triage = new TriageService({ tickets, clock, policy });
   let kickLater: (tenantId: string, number: number, jobs: JobSpec[]) => void = () => undefined;

@@ -29,6 +29,37 @@ const ClockCommand = z.union([
   z.object({ advanceMinutes: z.number().finite().min(-525_600).max(525_600) }).strict(),
 ]);
 
+const Account = z
+  .object({
+    id: z.string().min(1).max(1000),
+    name: z.string().max(1000).nullish(),
+    aadObjectId: z.string().max(200).nullish(),
+  })
+  .passthrough();
+
+/**
+ * The parts of an activity the bot reads, with the types Teams sends them in (Bot Framework
+ * protocol). Anything else is answered 400 here, before a handler trips on it and answers 500.
+ */
+const IncomingActivity = z
+  .object({
+    type: z.string().min(1).max(100),
+    id: z.string().max(1000).optional(),
+    name: z.string().max(200).optional(),
+    serviceUrl: z.string().max(2000).optional(),
+    channelId: z.string().max(200).optional(),
+    locale: z.string().max(100).nullish(),
+    text: z.string().optional(),
+    from: Account.optional(),
+    recipient: Account.optional(),
+    conversation: z.object({ id: z.string().min(1).max(1000) }).passthrough(),
+    entities: z.array(z.object({}).passthrough()).nullish(),
+    attachments: z.array(z.object({}).passthrough()).nullish(),
+    channelData: z.object({}).passthrough().nullish(),
+  })
+  .passthrough()
+  .refine((a) => (a.type !== 'message' && a.type !== 'invoke') || a.from !== undefined);
+
 /** restify: the Bot Framework endpoint, health, and (in tests) the clock. */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'support-desk', handleUncaughtExceptions: false });
@@ -45,7 +76,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   );
 
   server.post('/api/messages', async (req, res) => {
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    if (req.getContentType() !== 'application/json') {
+      res.send(415, { code: 'UnsupportedMediaType', message: 'expected application/json' });
+      return;
+    }
+    if (!IncomingActivity.safeParse(req.body).success) {
       res.send(400, { code: 'BadRequest', message: 'expected a JSON activity' });
       return;
     }

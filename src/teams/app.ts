@@ -31,8 +31,10 @@ import { SURVEY_VERBS, SurveyActionDeps, runSurveyAction } from './card-actions/
 import { clientLocale, isPersonal, personOf } from './turn';
 import { MessageExtensionDeps } from './message-extension/deps';
 import { registerMessageExtension } from './message-extension/routes';
+import { registerInvokeFallback } from './invoke-fallback';
 import { LOG_CALL_VERBS, LogCallDeps, runLogCallAction } from './card-actions/log-call-actions';
 import { EmailIndexRepository } from '../storage/email-index.repository';
+import { DeskAdapter, OutgoingCredentialFactory, OutgoingCredentials } from './desk-adapter';
 
 export interface TeamsDeps {
   intake: IntakeService;
@@ -58,23 +60,42 @@ export interface TeamsDeps {
   startTypingTimer?: boolean;
 }
 
-export function createAdapter(bot: TeamsDeps['bot'], log: Logger): TeamsAdapter {
+/** How incoming requests are checked and outgoing calls signed, beyond the bot's identity. */
+export interface AdapterOptions {
+  /** ALLOWED_TENANTS: activities from other tenants get 403; empty: every tenant */
+  allowedTenants?: string[];
+  /**
+   * Tests only: where the keys that sign the channel's tokens are published (an OpenID
+   * configuration document), instead of the Bot Framework's public one.
+   */
+  openIdMetadataUrl?: string;
+  /** Tests only: tokens for the bot's outgoing calls, instead of MSAL's */
+  outgoingCredentials?: OutgoingCredentials;
+}
+
+export function createAdapter(
+  bot: TeamsDeps['bot'],
+  log: Logger,
+  opts: AdapterOptions = {},
+): TeamsAdapter {
   const appType = bot.appType ?? (bot.tenantId ? 'SingleTenant' : 'MultiTenant');
-  const auth: ConfigurationBotFrameworkAuthenticationOptions = {
+  const identity = {
     MicrosoftAppId: bot.appId,
     MicrosoftAppPassword: bot.appPassword,
     MicrosoftAppType: appType,
     MicrosoftAppTenantId: bot.tenantId,
   };
-  const adapter = new TeamsAdapter(
-    auth,
-    new ConfigurationServiceClientCredentialFactory({
-      MicrosoftAppId: bot.appId,
-      MicrosoftAppPassword: bot.appPassword,
-      MicrosoftAppType: appType,
-      MicrosoftAppTenantId: bot.tenantId,
-    }),
-  );
+  const auth: ConfigurationBotFrameworkAuthenticationOptions = opts.openIdMetadataUrl
+    ? // With one endpoint given botbuilder expects all of them: the public cloud's, but this one.
+      { ...identity, ...PUBLIC_CLOUD, ToBotFromChannelOpenIdMetadataUrl: opts.openIdMetadataUrl }
+    : identity;
+  const credentials = opts.outgoingCredentials
+    ? new OutgoingCredentialFactory(identity, opts.outgoingCredentials)
+    : new ConfigurationServiceClientCredentialFactory(identity);
+  const adapter = new DeskAdapter([auth, credentials], {
+    log,
+    allowedTenants: opts.allowedTenants ?? [],
+  });
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error(
       { activityId: context.activity.id, err: { name: error.name, message: error.message } },
@@ -90,6 +111,17 @@ export function createAdapter(bot: TeamsDeps['bot'], log: Logger): TeamsAdapter 
   };
   return adapter;
 }
+
+/** botframework-connector's AuthenticationConstants for the public cloud (botbuilder 4.23). */
+const PUBLIC_CLOUD = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromEmulatorOpenIdMetadataUrl:
+    'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+};
 
 /** The Teams application: every route of the contract, no AI, no process-memory state. */
 export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Application<TurnState> {
@@ -170,6 +202,8 @@ export function createTeamsApp(adapter: TeamsAdapter, deps: TeamsDeps): Applicat
   }
 
   registerMessageExtension(app, deps.messageExtension);
+  // Keep last: answers the invokes no route above took (unknown verbs, malformed invokes).
+  registerInvokeFallback(app);
 
   return app;
 }

@@ -1,5 +1,5 @@
 import policyFile from '../../config/sla-policy.json';
-import { Locale } from '../../src/domain/i18n';
+import { Locale, t } from '../../src/domain/i18n';
 import { parseSlaPolicy } from '../../src/domain/sla/policy';
 import { startClocks } from '../../src/domain/sla/clocks';
 import { Ticket } from '../../src/domain/tickets/ticket';
@@ -24,6 +24,7 @@ import { ReportFigures, addToDay, emptyDay, summarize } from '../../src/domain/r
 import { lastDays } from '../../src/domain/reports/period';
 import { ReportProblem, reportCard } from '../../src/teams/cards/report.card';
 import { digestCard } from '../../src/teams/cards/digest.card';
+import { refusalCard } from '../../src/teams/cards/render';
 import { recurringCard } from '../../src/teams/cards/recurring.card';
 import { shippedPlaybooks } from '../../src/domain/kb/playbook';
 import { StoredGroup } from '../../src/storage/recurring.repository';
@@ -186,6 +187,7 @@ const sampleProblems = (long: boolean): ReportProblem[] =>
 
 /** The largest realistic render of each template (file name in adaptiveCards/ → card). */
 export const LARGEST: Record<string, (l: Locale) => object> = {
+  'refusal.json': (l) => refusalCard(`${t(l, 'triage.noteRefused')} ${'N'.repeat(500)}`),
   'report.json': (l) =>
     reportCard(l, sampleFigures(30, 60, true), {
       periodDays: 30,
@@ -395,6 +397,7 @@ const manyAgents = Array.from({ length: 80 }, (_, i) => ({
 
 /** A typical render of each template, as a person would see it (for screenshots). */
 export const TYPICAL: Record<string, (l: Locale) => object> = {
+  'refusal.json': (l) => refusalCard(t(l, 'triage.noteRefused')),
   'report.json': (l) =>
     reportCard(l, sampleFigures(7, 3, false), {
       periodDays: 7,

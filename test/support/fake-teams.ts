@@ -23,17 +23,47 @@ export interface RecordedRequest {
   path: string;
   body: any;
   status: number;
+  /** the Authorization header the bot sent, if any */
+  authorization?: string;
 }
 
 export interface Fault {
-  /** which connector requests the fault applies to */
-  match: (method: string, path: string) => boolean;
+  /** which connector requests the fault applies to (`body`: the request's JSON) */
+  match: (method: string, path: string, body?: any) => boolean;
   status: number;
   headers?: Record<string, string>;
-  /** how many matching requests get the fault (default 1) */
+  /** how many matching requests get the fault (default 1; `Infinity`: until cleared) */
   times?: number;
   delayMs?: number;
+  /**
+   * What Teams did before answering: `'none'` (default) the request had no effect; `'stored'`
+   * Teams stored the message, then answered `status` anyway (a 5xx after the write, a lost
+   * answer); `'slow'` a slow but successful answer (`delayMs`, then the normal one; `status`
+   * is ignored).
+   */
+  effect?: 'none' | 'stored' | 'slow';
 }
+
+/**
+ * Matches connector requests about one conversation: its activities (`…/conversations/{id}/…`,
+ * a channel's threads included when `id` is a channel id) and new threads posted to a channel
+ * (`POST /v3/conversations` whose channel is `id`). `methods` limits it (e.g. `['POST']`).
+ */
+export function connectorTo(id: string, methods?: string[]): Fault['match'] {
+  return (method, path, body) => {
+    if (methods && !methods.includes(method)) return false;
+    if (method === 'POST' && path === '/v3/conversations') {
+      return body?.channelData?.channel?.id === id;
+    }
+    const m = /^\/v3\/conversations\/([^/]+)\/activities/.exec(path);
+    return !!m && (m[1] === id || m[1].startsWith(`${id};messageid=`));
+  };
+}
+
+/** Matches every message the bot sends or updates (not roster look-ups). */
+export const anyMessage: Fault['match'] = (method, path) =>
+  (method === 'POST' || method === 'PUT') &&
+  (path === '/v3/conversations' || /\/activities(\/|$)/.test(path));
 
 export interface TeamsUser {
   id: string;
@@ -57,6 +87,11 @@ export class FakeTeams {
   private server?: Server;
   private seq = 0;
   serviceUrl = '';
+  /**
+   * The Authorization header Teams sends with each activity (a Bot Framework token); unset, none
+   * is sent (the bot in local mode).
+   */
+  authorize?: (activity: Record<string, any>) => string | undefined;
 
   constructor(private botUrl = '') {}
 
@@ -84,6 +119,16 @@ export class FakeTeams {
     this.faults.push({ times: 1, ...fault });
   }
 
+  /** Removes every fault not yet used up. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** How many matching requests the injected faults still affect. */
+  faultsLeft(): number {
+    return this.faults.reduce((n, f) => n + Math.max(0, f.times ?? 1), 0);
+  }
+
   /** The members a roster look-up returns for a conversation or a team. */
   setRoster(conversationOrTeamId: string, members: TeamsUser[]): void {
     this.rosters.set(conversationOrTeamId, members);
@@ -107,16 +152,23 @@ export class FakeTeams {
     }
     const method = req.method ?? 'GET';
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const fault = this.faults.find((f) => (f.times ?? 1) > 0 && f.match(method, path, body));
+    if (fault) fault.times = (fault.times ?? 1) - 1;
+    const failed = fault && fault.effect === 'stored' ? fault : undefined;
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      this.requests.push({ method, path, body, status });
+      if (failed) {
+        // Teams did the work, but the bot hears an error.
+        status = failed.status;
+        payload = { error: { code: 'Fault', message: 'injected' } };
+        headers = failed.headers ?? {};
+      }
+      this.requests.push({ method, path, body, status, authorization: req.headers.authorization });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
 
-    const fault = this.faults.find((f) => (f.times ?? 1) > 0 && f.match(method, path));
-    if (fault) {
-      fault.times = (fault.times ?? 1) - 1;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault && (fault.effect ?? 'none') === 'none') {
       answer(fault.status, { error: { code: 'Fault', message: 'injected' } }, fault.headers);
       return;
     }
@@ -203,9 +255,10 @@ export class FakeTeams {
 
   /** POSTs an activity to the bot as Teams would; returns the HTTP answer. */
   async post(activity: Record<string, any>): Promise<{ status: number; body: any }> {
+    const authorization = this.authorize?.(activity);
     const res = await fetch(`${this.botUrl}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify(activity),
     });
     const text = await res.text();

@@ -41,4 +41,9 @@ describe('configuration', () => {
   it('reads SUPPORT_ADMINS as a list', () => {
     expect(loadConfig({ SUPPORT_ADMINS: 'a, b;c' }).supportAdmins).toEqual(['a', 'b', 'c']);
   });
+
+  it('reads ALLOWED_TENANTS as a list; empty: every tenant', () => {
+    expect(loadConfig({ ALLOWED_TENANTS: 't1, t2' }).allowedTenants).toEqual(['t1', 't2']);
+    expect(loadConfig({}).allowedTenants).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { cardAction } from './card-action';
+import { CardTicketNumber, cardAction } from './card-action';
 import { z } from 'zod';
 import { TicketNotFoundError } from '../../domain/errors';
 import { StringKey, t } from '../../domain/i18n';
@@ -9,7 +9,7 @@ import { TenantRepository, tierChannel } from '../../storage/tenant.repository';
 import { TicketRepository } from '../../storage/ticket.repository';
 import { AgentDirectory } from '../agents';
 import { handoffCard } from '../cards/handoff.card';
-import { AdaptiveCardJson } from '../cards/render';
+import { AdaptiveCardJson, refusalCard } from '../cards/render';
 import { activityKey } from '../turn';
 import { TriageActionDeps } from './triage-actions';
 
@@ -28,7 +28,7 @@ export const HANDOFF_VERBS = [
 ] as const;
 export type HandoffVerb = (typeof HANDOFF_VERBS)[number];
 
-const Base = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
+const Base = z.object({ number: CardTicketNumber });
 const Return = Base.extend({ returnReason: z.string().trim().min(1).max(20_000) });
 const Note = Base.extend({ noteText: z.string().trim().min(1).max(20_000) });
 const Escalate = Base.extend({
@@ -112,10 +112,13 @@ export async function runHandoffAction(
     };
     switch (outcome.kind) {
       case 'refused':
-        return render(outcome.ticket, 'handoff.notAgent');
+        // The refusal only: card data can name any ticket, and this clicker may not see it.
+        return refusalCard(t(locale, 'handoff.notAgent', { tier }));
       case 'invalid':
       case 'repeated':
-        return render(outcome.ticket);
+        return isAgent
+          ? render(outcome.ticket)
+          : refusalCard(t(locale, 'handoff.notAgent', { tier }));
       case 'changed':
         deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
         return render(

@@ -13,6 +13,7 @@ import { FormValues, ticketFormCard } from '../cards/ticket-form.card';
 import { ticketListCard } from '../cards/ticket-list.card';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { clientLocale, conversationRefOf, personOf, tenantOf } from '../turn';
+import { CardTicketNumber } from './card-action';
 import { offerSelfHelp } from '../messages/self-help';
 
 export interface IntakeActionDeps {
@@ -23,7 +24,7 @@ export interface IntakeActionDeps {
 
 /** Card data is untrusted: every payload is parsed, and ids are checked against storage. */
 const Id = z.string().regex(/^[a-f0-9]{8,64}$/);
-const TicketNumber = z.coerce.number().int().positive().max(999_999_999);
+const TicketNumber = CardTicketNumber;
 
 export const SubmitAction = z.object({
   formId: Id,

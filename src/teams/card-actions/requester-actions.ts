@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { cardAction } from './card-action';
+import { CardTicketNumber, cardAction, cardInt } from './card-action';
 import { z } from 'zod';
 import { Clock } from '../../domain/clock';
 import { Locale, StringKey, t } from '../../domain/i18n';
@@ -40,9 +40,9 @@ export type RequesterVerb = (typeof REQUESTER_VERBS)[number];
 
 /** Card data is untrusted: the ticket, its requester and the event come from storage. */
 const Base = z.object({
-  number: z.coerce.number().int().positive().max(999_999_999),
+  number: CardTicketNumber,
   /** set on an agent's message card: the event it shows */
-  seq: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  seq: cardInt(1_000_000, 0).optional(),
 });
 const Answer = Base.extend({ answer: z.string().trim().min(1).max(20_000) });
 const Steps = Base.extend({ playbook: z.string().max(80).default('') }).passthrough();

@@ -8,7 +8,7 @@ import { JobSpec } from '../../storage/outbox.repository';
 import { AdaptiveCardJson } from '../cards/render';
 import { surveyCard } from '../cards/survey.card';
 import { activityKey } from '../turn';
-import { cardAction } from './card-action';
+import { CardTicketNumber, cardAction, cardInt } from './card-action';
 
 export interface SurveyActionDeps {
   surveys: SurveyService;
@@ -26,8 +26,8 @@ export type SurveyVerb = (typeof SURVEY_VERBS)[number];
  */
 const Submit = z
   .object({
-    number: z.coerce.number().int().positive().max(999_999_999),
-    round: z.coerce.number().int().positive().max(1_000_000),
+    number: CardTicketNumber,
+    round: cardInt(1_000_000),
   })
   .passthrough();
 

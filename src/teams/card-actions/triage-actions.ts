@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import { cardAction } from './card-action';
+import { CardTicketNumber, cardAction } from './card-action';
 import { z } from 'zod';
 import { Locale, StringKey, t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
@@ -15,11 +15,11 @@ import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-cale
 import { JobSpec } from '../../storage/outbox.repository';
 import { TenantRepository, TierChannel, tierChannel } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
-import { AdaptiveCardJson } from '../cards/render';
+import { AdaptiveCardJson, refusalCard } from '../cards/render';
 import { TriageCardOptions, forClickerOnly, triageCard } from '../cards/triage.card';
 import { LifecycleAction } from '../../domain/tickets/lifecycle';
 import { playbookById, shippedPlaybooks, stepsIn } from '../../domain/kb/playbook';
-import { activityKey } from '../turn';
+import { activityKey, clientLocale } from '../turn';
 
 export interface TriageActionDeps {
   triage: TriageService;
@@ -32,7 +32,7 @@ export interface TriageActionDeps {
 }
 
 /** Card data is untrusted: parsed strictly; the ticket and the actor's rights come from storage. */
-const Base = z.object({ number: z.coerce.number().int().positive().max(999_999_999) });
+const Base = z.object({ number: CardTicketNumber });
 const Assign = Base.extend({ assignee: z.string().min(1).max(200) });
 const Classify = Base.extend({
   impact: z.enum(IMPACTS).optional(),
@@ -170,13 +170,16 @@ export async function runTriageAction(
   deps: TriageActionDeps,
   data: unknown,
 ): Promise<AdaptiveCardJson | string> {
-  return cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
+  const clicker = { isAgent: true, locale: clientLocale(ctx) };
+  const result = await cardAction(ctx, deps.log, verb, async ({ locale, tenantId, actor }) => {
     const base = Base.safeParse(data);
     if (!base.success) return t(locale, 'error.invalidAction');
     const settings = await deps.tenants.settings(tenantId);
     if (!settings.triage) return t(locale, 'channel.noTriage');
     const agents = await deps.agents.members(ctx, settings.triage.teamId);
     const isAgent = agents.some((a) => a.id === actor.id);
+    clicker.isAgent = isAgent;
+    clicker.locale = locale;
 
     if (verb === 'triage.refresh') {
       // Universal actions: Teams asks for the current card when an agent views it.
@@ -351,4 +354,9 @@ export async function runTriageAction(
             );
     }
   });
+  // Someone outside the support team is told so, and never sees the ticket the data named.
+  if (!clicker.isAgent && typeof result !== 'string') {
+    return refusalCard(t(clicker.locale, 'triage.noteRefused'));
+  }
+  return result;
 }

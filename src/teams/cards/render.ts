@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import refusalTemplate from '../../../adaptiveCards/refusal.json';
 import { Attachment, CardFactory } from 'botbuilder';
 import { Locale, t } from '../../domain/i18n';
 import { CATEGORIES } from '../../domain/tickets/category';
@@ -21,6 +22,14 @@ export function expand(template: object, data: object): AdaptiveCardJson {
   const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (size > MAX_CARD_BYTES) throw new Error(`card of ${size} bytes exceeds ${MAX_CARD_BYTES}`);
   return card;
+}
+
+/**
+ * What someone who may not act on a ticket sees instead of its card: the refusal only, no field
+ * of the ticket (card data can be forged to name any ticket). No `refresh`: for the clicker alone.
+ */
+export function refusalCard(text: string): AdaptiveCardJson {
+  return expand(refusalTemplate, { text });
 }
 
 export function asAttachment(card: AdaptiveCardJson): Attachment {

@@ -1,4 +1,4 @@
-import { Activity, ConversationReference, MessageFactory } from 'botbuilder';
+import { Activity, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { Clock } from '../../domain/clock';
 import { t } from '../../domain/i18n';
@@ -147,7 +147,7 @@ export class TeamsNotifier {
     });
     if (h.card) {
       const ref = this.threadRef(target, h.card.conversationId, ticket.tenantId);
-      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+      await this.continueIn(ref, async (ctx) => {
         await ctx.updateActivity({
           ...MessageFactory.attachment(asAttachment(card)),
           id: h.card!.activityId,
@@ -184,7 +184,7 @@ export class TeamsNotifier {
     });
     const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
     let activityId: string | undefined;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+    await this.continueIn(ref, async (turn) => {
       activityId = (await turn.sendActivity(MessageFactory.attachment(asAttachment(card))))?.id;
     });
     if (!activityId) return;
@@ -207,7 +207,7 @@ export class TeamsNotifier {
       },
       update: async (tenantId, channel, post, view) => {
         const ref = this.threadRef(channel, post.conversationId, tenantId);
-        await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+        await this.continueIn(ref, async (ctx) => {
           await ctx.updateActivity({
             ...MessageFactory.attachment(asAttachment(render(channel, view))),
             id: post.activityId,
@@ -234,7 +234,7 @@ export class TeamsNotifier {
     const card = surveyCard(locale, ticket, round);
     const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
     let activityId: string | undefined;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+    await this.continueIn(ref, async (turn) => {
       activityId = (await turn.sendActivity(MessageFactory.attachment(asAttachment(card))))?.id;
     });
     if (!activityId) return;
@@ -257,7 +257,7 @@ export class TeamsNotifier {
       title: escapeMarkdown(ticket.title),
     });
     const ref = this.chatRef(conv, survey.card.conversationId, ticket.tenantId);
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+    await this.continueIn(ref, async (turn) => {
       // botbuilder sets `replyToId` from the turn's activity (a random id on a proactive turn):
       // the survey card's id makes the reminder a reply to it.
       turn.activity.id = survey.card!.activityId;
@@ -318,7 +318,7 @@ export class TeamsNotifier {
     const message = threadMessage(triage.locale ?? 'en', ticket, event, this.deps.policy);
     if (!message) return;
     const ref = this.threadRef(triage, ticket.triage.conversationId, ticket.tenantId);
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+    await this.continueIn(ref, async (ctx) => {
       await ctx.sendActivity({ type: 'message', textFormat: 'markdown', ...message });
     });
   }
@@ -341,14 +341,14 @@ export class TeamsNotifier {
         ? agentMessageCard(locale, ticket, message, this.deps.policy)
         : undefined;
     if (card) {
-      await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      await this.continueIn(ref, async (turn) => {
         await turn.sendActivity(MessageFactory.attachment(asAttachment(card)));
       });
       return;
     }
     const text = requesterNoticeText(locale, ticket, event, this.deps.policy);
     if (!text) return;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+    await this.continueIn(ref, async (turn) => {
       await turn.sendActivity({ type: 'message', text, textFormat: 'markdown' });
     });
   }
@@ -363,11 +363,9 @@ export class TeamsNotifier {
   private async agentsOf(triage: ChannelRef, tenantId: string): Promise<Agent[]> {
     let agents: Agent[] = [];
     const ref = this.reference(triage.serviceUrl, triage.channelId, tenantId, true);
-    await this.deps.adapter
-      .continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
-        agents = await this.deps.agents.members(ctx, triage.teamId);
-      })
-      .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'roster look-up failed'));
+    await this.continueIn(ref, async (ctx) => {
+      agents = await this.deps.agents.members(ctx, triage.teamId);
+    }).catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'roster look-up failed'));
     return agents;
   }
 
@@ -410,11 +408,9 @@ export class TeamsNotifier {
         status: status ? `HTTP ${status}` : 'error',
       });
       const ref = this.chatRef(conv, conv.conversationId, job.tenantId);
-      await this.deps.adapter
-        .continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
-          await turn.sendActivity(text);
-        })
-        .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'admin notice failed'));
+      await this.continueIn(ref, async (turn) => {
+        await turn.sendActivity(text);
+      }).catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'admin notice failed'));
     }
   }
 
@@ -457,6 +453,27 @@ export class TeamsNotifier {
       },
     );
     return conversationId;
+  }
+
+  /**
+   * Runs `logic` in a proactive turn of the conversation `ref`. A failed send is thrown here
+   * as the connector's own error (its HTTP status and Retry-After intact): the outbox needs them
+   * to tell "retry later" from "gone for good". Left to botbuilder, the error would go through
+   * the adapter's `onTurnError`, which replaces it with a bare "turn failed".
+   */
+  private async continueIn(
+    ref: Partial<ConversationReference>,
+    logic: (turn: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+      try {
+        await logic(turn);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
   }
 
   /** A thread of a channel (triage or a tier's). */
@@ -506,7 +523,7 @@ export class TeamsNotifier {
       playbookStats: await this.playbookStats(ticket.tenantId),
     });
     const ref = this.threadRef(triage, ticket.triage!.conversationId, ticket.tenantId);
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+    await this.continueIn(ref, async (ctx) => {
       await ctx.updateActivity({
         ...MessageFactory.attachment(asAttachment(card)),
         id: ticket.triage!.activityId,
@@ -529,7 +546,7 @@ export class TeamsNotifier {
       mentions: mentions.map((m) => m.text).join(', '),
     });
     const ref = this.threadRef(triage, ticket.triage.conversationId, ticket.tenantId);
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+    await this.continueIn(ref, async (ctx) => {
       await ctx.sendActivity({ type: 'message', text, entities: mentions });
     });
   }
@@ -549,7 +566,7 @@ export class TeamsNotifier {
       registeredBy: await this.registeredBy(ticket),
     });
     const ref = this.chatRef(conv, ticket.requesterCard.conversationId, ticket.tenantId);
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (turn) => {
+    await this.continueIn(ref, async (turn) => {
       await turn.updateActivity({
         ...MessageFactory.attachment(asAttachment(card)),
         id: ticket.requesterCard!.activityId,
