@@ -226,6 +226,34 @@ describe('connector faults: every notification delivered once (case 10, #9 item 
   });
 });
 
+describe('an agent’s click does not wait for the connector (#9 item 4)', () => {
+  it('Assign to me answers within 5 s, and with 200, while the thread’s card updates are slow or refused', async () => {
+    const { id, thread } = await openTicket(h, luisInChannel, PROBLEMS[0]);
+    await drained([numberOf(id)]);
+    // Every update of the thread's messages takes 6 s, then the next one is refused with 403.
+    faults(
+      connectorTo(thread.conversationId, ['PUT']),
+      { status: 200, effect: 'slow', delayMs: 6000 },
+      { status: 403 },
+    );
+    const t0 = Date.now();
+    const res = await luisInChannel.click(thread, 'Assign to me');
+    const ms = Date.now() - t0;
+    expect(res.status).toBe(200);
+    expect(ms).toBeLessThan(5000);
+    // the clicker sees the change in the answer at once
+    expect(cardText(res.card!)).toContain('Luis Agent');
+    expect((await stored(h, id)).stored.ticket.owner?.name).toBe('Luis Agent');
+    // the others get it through the outbox: the slow update, then (after the 403) nothing more
+    await waitFor(
+      h,
+      () => (h.teams.faultsLeft() < 2 ? true : undefined),
+      'the card update',
+      20_000,
+    );
+  });
+});
+
 describe('a 5xx after Teams stored the message (documented limit of case 10)', () => {
   it('a new message is sent again (one extra copy per lost answer); an update in place is not duplicated', async () => {
     const { requester, id, thread } = await openTicket(

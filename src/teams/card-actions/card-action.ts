@@ -33,6 +33,25 @@ export interface ActionTurn {
 }
 
 /**
+ * A card returned with `refresh` makes teams-ai replace the message for everyone with an
+ * `updateActivity` inside the turn, before it answers the invoke: a slow or refusing connector
+ * then delays the click past Teams' 5 s, or turns a stored change into an error. The clicker
+ * gets the card in the invoke's answer anyway, and every change that others must see queues a
+ * durable card update in the outbox (`triage.update`, `handoff.update`), sent with retries right
+ * after the turn. So that in-turn update of the clicked message is skipped (an update made on
+ * purpose, of a card without `refresh`, still goes out).
+ */
+function answerFirst(ctx: TurnContext): void {
+  const clicked = ctx.activity.replyToId;
+  if (ctx.activity.name !== 'adaptiveCard/action' || !clicked) return;
+  ctx.onUpdateActivity(async (_ctx, activity, next) => {
+    const card = activity.attachments?.[0]?.content as { refresh?: unknown } | undefined;
+    if (activity.id === clicked && card?.refresh) return undefined;
+    return next();
+  });
+}
+
+/**
  * Runs a card action (`adaptiveCard/action`): the clicker's language, tenant and identity come
  * from the activity; storage and domain errors become words for the clicker, never a stack trace.
  */
@@ -43,6 +62,7 @@ export async function cardAction(
   run: (turn: ActionTurn) => Promise<AdaptiveCardJson | string>,
 ): Promise<AdaptiveCardJson | string> {
   const locale: Locale = clientLocale(ctx);
+  answerFirst(ctx);
   try {
     return await run({ locale, tenantId: tenantOf(ctx.activity), actor: personOf(ctx.activity) });
   } catch (e) {
