@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { TransactionAction } from '@azure/data-tables';
 import { SettableClock } from '../src/domain/clock';
 import { lastDays } from '../src/domain/reports/period';
+import { exactMedian } from '../src/domain/reports/distribution';
 import {
   DayStats,
   EventStats,
@@ -25,9 +26,14 @@ import { SlaPolicy } from '../src/domain/sla/policy';
 import { Priority } from '../src/domain/tickets/priority-matrix';
 import { Ticket, createdEvent } from '../src/domain/tickets/ticket';
 import { MARKER_DAYS, ReportService } from '../src/services/report.service';
-import { keyPart, pad } from '../src/storage/keys';
 import { RecurringRepository } from '../src/storage/recurring.repository';
-import { StatsRepository, dayToRow } from '../src/storage/stats.repository';
+import {
+  StatsRepository,
+  dayPartition,
+  dayToRow,
+  openPartition,
+  statsMarker,
+} from '../src/storage/stats.repository';
 import { Tables } from '../src/storage/tables';
 import { BenchContext, Figure } from './types';
 
@@ -50,7 +56,7 @@ export class SeededStats {
     if (!s) return;
     const day = localDate(at, this.policy.calendar);
     this.days.set(day, addToDay(this.days.get(day) ?? emptyDay(day), s));
-    const marker = { rowKey: `m|${pad(number, 9)}|${pad(seq, 6)}`, at };
+    const marker = { rowKey: statsMarker(number, seq), at };
     if (s.open) {
       this.open = addToOpen(this.open, s.open);
       this.openMarkers.push(marker);
@@ -85,13 +91,12 @@ export class SeededStats {
    * deletes scan the table; the housekeeping still runs after this, on what is left).
    */
   async write(tables: Tables, now: Date): Promise<void> {
-    const tk = keyPart(this.tenantId);
     const zone = this.policy.calendar.timeZone;
     const compacted = lastDays(now, MARKER_DAYS + 1, zone).from;
     const since = new Date(now.getTime() - MARKER_DAYS * 24 * 3600_000);
     const batches: TransactionAction[][] = [];
     for (const [day, d] of this.days) {
-      const pk = `${tk}|d|${day}`;
+      const pk = dayPartition(this.tenantId, day);
       const rows: TransactionAction[] = [
         ['create', { partitionKey: pk, rowKey: 'day', ...dayToRow(d) }],
         ...(day <= compacted ? [] : (this.markers.get(day) ?? [])).map((m): TransactionAction => [
@@ -101,7 +106,7 @@ export class SeededStats {
       ];
       for (let i = 0; i < rows.length; i += 100) batches.push(rows.slice(i, i + 100));
     }
-    const open = `${tk}|open`;
+    const open = openPartition(this.tenantId);
     const openRows = this.openMarkers
       .filter((m) => m.at >= since)
       .map((m): TransactionAction => ['create', { partitionKey: open, ...m }]);
@@ -114,7 +119,7 @@ export class SeededStats {
       }),
     );
     await tables.stats.upsertEntity(
-      { partitionKey: `${tk}|open`, rowKey: 'open', ...this.open },
+      { partitionKey: open, rowKey: 'open', ...this.open },
       'Replace',
     );
   }
@@ -128,11 +133,8 @@ export interface ReportDataset {
   requests: () => number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+/** The median of measured samples (never empty here). */
+const median = (xs: number[]) => exactMedian(xs)!;
 
 const WARMUP = 5;
 const REPS = 31;

@@ -23,9 +23,9 @@ import { guard } from './ticket.repository';
  * A report reads one row per day of its period and the open row (point reads), so its cost does
  * not grow with the number of tickets.
  */
-const dayPartition = (tenantId: string, day: string) => `${keyPart(tenantId)}|d|${day}`;
-const openPartition = (tenantId: string) => `${keyPart(tenantId)}|open`;
-const marker = (number: number, seq: number) => `m|${pad(number, 9)}|${pad(seq, 6)}`;
+export const dayPartition = (tenantId: string, day: string) => `${keyPart(tenantId)}|d|${day}`;
+export const openPartition = (tenantId: string) => `${keyPart(tenantId)}|open`;
+export const statsMarker = (number: number, seq: number) => `m|${pad(number, 9)}|${pad(seq, 6)}`;
 
 const count = z.number().int().min(0).catch(0);
 const perPriority = z
@@ -158,7 +158,7 @@ export class StatsRepository {
           {
             partitionKey: dayPartition(tenantId, day),
             rowKey: 'day',
-            marker: marker(number, seq),
+            marker: statsMarker(number, seq),
           },
           (row) => rowToDay(day, row),
           (current) => dayToRow(addToDay(current, stats)),
@@ -172,7 +172,7 @@ export class StatsRepository {
             {
               partitionKey: openPartition(tenantId),
               rowKey: 'open',
-              marker: marker(number, seq),
+              marker: statsMarker(number, seq),
             },
             rowToOpen,
             (current) => addToOpen(current, delta),

@@ -149,6 +149,19 @@ async function agentTeam(
   return settings.triage.teamId;
 }
 
+/** Setup commands: true for a support admin; anyone else is told why not (and it is logged). */
+async function mayConfigure(
+  ctx: TurnContext,
+  deps: ChannelDeps,
+  who: Person,
+  locale: Locale,
+): Promise<boolean> {
+  if (isAdmin(deps, who)) return true;
+  deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
+  await ctx.sendActivity(t(locale, 'channel.notAdmin'));
+  return false;
+}
+
 export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps): Promise<void> {
   const locale: Locale = clientLocale(ctx);
   const tenantId = tenantOf(ctx.activity);
@@ -157,11 +170,7 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
   try {
     switch (command.kind) {
       case 'setupTriage': {
-        if (!isAdmin(deps, who)) {
-          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
-          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
-          return;
-        }
+        if (!(await mayConfigure(ctx, deps, who, locale))) return;
         if (deps.supportAdmins.length === 0) {
           deps.log.warn('SUPPORT_ADMINS is empty: local mode lets anyone set up channels');
         }
@@ -186,11 +195,7 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         return;
       }
       case 'setupTier': {
-        if (!isAdmin(deps, who)) {
-          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
-          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
-          return;
-        }
+        if (!(await mayConfigure(ctx, deps, who, locale))) return;
         const here = channelOf(ctx.activity);
         if (!here || command.category === null) {
           await ctx.sendActivity(t(locale, 'channel.tierUsage'));
@@ -215,11 +220,7 @@ export async function handleChannelMessage(ctx: TurnContext, deps: ChannelDeps):
         return;
       }
       case 'setupSupervisors': {
-        if (!isAdmin(deps, who)) {
-          deps.log.info({ activityId: ctx.activity.id }, 'setup refused: not a support admin');
-          await ctx.sendActivity(t(locale, 'channel.notAdmin'));
-          return;
-        }
+        if (!(await mayConfigure(ctx, deps, who, locale))) return;
         const here = channelOf(ctx.activity);
         if (!here) {
           await ctx.sendActivity(t(locale, 'channel.help'));
