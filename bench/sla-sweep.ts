@@ -437,6 +437,7 @@ async function measure(ds: Dataset): Promise<{ sweepMs: number; dueMs: number; t
 }
 
 export const slaSweep: BenchModule = {
+  name: 'sla',
   title: 'SLA sweep and 30-day report',
   async run(ctx: BenchContext): Promise<Figure[]> {
     const policy = parseSlaPolicy(JSON.parse(readFileSync('config/sla-policy.json', 'utf8')));

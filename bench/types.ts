@@ -18,11 +18,17 @@ export interface Figure {
   decimals?: number;
   /** when set, the ratio value/baseline should stay at or under this */
   maxRatio?: number;
+  /** when set, the ratio value/baseline should stay at or above this */
+  minRatio?: number;
+  /** when set, the value itself should stay at or under this (in its unit) */
+  maxValue?: number;
   /** a short explanation for docs/benchmarks.md: what was measured, on what data, how */
   explanation: string;
 }
 
 export interface BenchModule {
+  /** short id: `npm run bench -- <name>` runs only this module (and leaves the doc alone) */
+  name: string;
   /** heading of the module's section in docs/benchmarks.md */
   title: string;
   run(ctx: BenchContext): Promise<Figure[]>;

@@ -160,6 +160,7 @@ var appSettings = [
   { name: 'TRACKING_PREFIX', value: trackingPrefix }
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'OUTBOX_SWEEP_MS', value: '5000' }
+  { name: 'OUTBOX_CLAIM_TTL_MS', value: '60000' }
   { name: 'SLA_SWEEP_MS', value: '30000' }
   { name: 'AUTO_ASSIGN', value: autoAssign }
   { name: 'RECURRING_WINDOW_DAYS', value: '7' }

@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   ALLOWED_TENANTS: z.string().default(''),
   AUTO_ASSIGN: z.enum(['0', '1', 'true', 'false', '']).default('0'),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  OUTBOX_CLAIM_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   SLA_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   /** days a recurring problem looks back: tickets of one category with similar text in it group */
   RECURRING_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
@@ -69,6 +70,8 @@ export interface Config {
   logLevel: string;
   /** ms between outbox sweeps (retries; jobs whose first sender died) */
   outboxSweepMs: number;
+  /** ms after which a job another instance claimed and did not finish is taken over */
+  outboxClaimTtlMs: number;
   /** ms between sweeps of the due SLA timers */
   slaSweepMs: number;
   /** give new tickets to the least-loaded tier-1 agent (off by default) */
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenants: e.ALLOWED_TENANTS.split(/[\s,;]+/).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     outboxSweepMs: e.OUTBOX_SWEEP_MS,
+    outboxClaimTtlMs: e.OUTBOX_CLAIM_TTL_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     autoAssign: e.AUTO_ASSIGN === '1' || e.AUTO_ASSIGN === 'true',
     recurring: { windowDays: e.RECURRING_WINDOW_DAYS, threshold: e.RECURRING_THRESHOLD },

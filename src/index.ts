@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'restify';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import defaultPolicy from '../config/sla-policy.json';
 import { Config, ConfigError, loadConfig } from './config';
@@ -39,6 +40,7 @@ import { TicketRangeRepository } from './storage/ticket-range.repository';
 import { ExportService } from './services/export.service';
 import { AdapterOptions, createAdapter, createTeamsApp } from './teams/app';
 import { createServer } from './server';
+import { attributeWork } from './work-scope';
 
 export interface RunningBot {
   server: Server;
@@ -63,6 +65,10 @@ export interface StartOptions {
   host?: string;
   /** tests: a local OpenID metadata document and outgoing tokens without MSAL */
   auth?: Pick<AdapterOptions, 'openIdMetadataUrl' | 'outgoingCredentials'>;
+  /** extra pipeline policies on every table client (the benchmarks count round trips with one) */
+  tablePolicies?: PipelinePolicy[];
+  /** tell turns from outbox work in `workScope` (the benchmarks attribute round trips with it) */
+  attributeWork?: boolean;
 }
 
 /** The SLA policy: `SLA_POLICY_FILE` when set, else the shipped `config/sla-policy.json`. */
@@ -74,6 +80,7 @@ export function loadPolicy(path?: string): SlaPolicy {
 export async function startBot(opts: StartOptions): Promise<RunningBot> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
+  if (opts.attributeWork) attributeWork();
   const policy = opts.policy ?? loadPolicy(process.env.SLA_POLICY_FILE || undefined);
 
   let azurite: EmbeddedAzurite | undefined;
@@ -97,7 +104,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       credential: new DefaultAzureCredential(),
     };
   }
-  const tables = createTables(target, { prefix: config.tablePrefix });
+  const tables = createTables(target, { prefix: config.tablePrefix, policies: opts.tablePolicies });
 
   if (config.localMode) {
     log.warn(
@@ -202,6 +209,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   });
   const dispatcher = new OutboxDispatcher(outbox, (job) => notifier.perform(job), log, {
     intervalMs: config.outboxSweepMs,
+    claimTtlMs: config.outboxClaimTtlMs,
     onDead: (job, status) => notifier.reportDead(job, status),
   });
   const kick = (tenantId: string, number: number, jobs: JobSpec[]) =>
@@ -393,7 +401,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const bot = await startBot({ config, startTypingTimer: true });
+  // No typing indicator: replies come within a second, and each indicator is one more connector
+  // call per message, counted against Teams' per-bot rate limits.
+  const bot = await startBot({ config, startTypingTimer: false });
   const shutdown = () => {
     bot.log.info('stopping');
     bot.stop().finally(() => process.exit(0));

@@ -5,6 +5,7 @@ import { SettableClock } from './domain/clock';
 import { EMAIL_INTAKE_PATH, EmailIntakeDeps, registerEmailIntake } from './edge/email-intake';
 import { ExportEdgeDeps, registerExport } from './edge/export';
 import { Logger } from './logger';
+import { inScope } from './work-scope';
 
 export interface ServerDeps {
   adapter: TeamsAdapter;
@@ -84,9 +85,11 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(400, { code: 'BadRequest', message: 'expected a JSON activity' });
       return;
     }
-    await deps.adapter.process(req, res, async (context) => {
-      await deps.app.run(context);
-    });
+    await inScope('turn', () =>
+      deps.adapter.process(req, res, async (context) => {
+        await deps.app.run(context);
+      }),
+    );
   });
 
   server.get('/healthz', async (_req, res) => {

@@ -2,6 +2,7 @@ import { systemClock } from '../domain/clock';
 import { Logger } from '../logger';
 import { JobSpec, OutboxJob, OutboxRepository } from '../storage/outbox.repository';
 import { statusOf } from '../storage/tables';
+import { inScope } from '../work-scope';
 
 const HELD = 'held';
 
@@ -15,10 +16,12 @@ export interface DispatcherOptions {
   intervalMs: number;
   /** ms after which a job still "sending" is taken over (its sender died) */
   claimTtlMs?: number;
-  /** ms a marker must stay untouched before an empty partition is forgotten */
+  /** ms a marker must stay untouched before an empty partition is forgotten (≥ TOUCH_REUSE_MS) */
   markerIdleMs?: number;
   /** called once when a job is given up (the bot was removed, the channel deleted) */
   onDead?: (job: OutboxJob, status: number | undefined) => Promise<void>;
+  /** deliveries at once; the rest wait, those kicked by a change first (default 4) */
+  concurrency?: number;
 }
 
 /** Backoff in ms for the n-th failure: 1 s, 2 s, 4 s … up to 5 min, with jitter. */
@@ -49,6 +52,16 @@ export class OutboxDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private sweeping?: Promise<void>;
   private stopped = false;
+  /**
+   * Deliveries waiting for a free slot. A burst of requests queues several jobs per ticket; sent
+   * all at once they would compete with the requests themselves for the storage account (and
+   * the turns must answer within Teams' 5 s). The jobs of changes just made go first.
+   */
+  private readonly waiting: { urgent: (() => void)[]; later: (() => void)[] } = {
+    urgent: [],
+    later: [],
+  };
+  private running = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -71,9 +84,14 @@ export class OutboxDispatcher {
     tick();
   }
 
+  /** Stops sweeping and lets the deliveries under way finish; those still waiting stay stored. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const ok of [...this.waiting.urgent.splice(0), ...this.waiting.later.splice(0)]) {
+      this.running += 1; // each gives its slot back at once, without working
+      ok();
+    }
     await this.idle();
   }
 
@@ -88,11 +106,29 @@ export class OutboxDispatcher {
   kick(tenantId: string, number: number, specs: JobSpec[]): void {
     for (const spec of specs) {
       this.track(
-        (async () => {
+        this.slot('urgent', async () => {
           const job = await this.outbox.job(tenantId, number, spec);
           if (job && job.state === 'pending') await this.deliver(job);
-        })(),
+        }),
       );
+    }
+  }
+
+  /** Runs `work` when one of the `concurrency` delivery slots is free. */
+  private async slot(priority: 'urgent' | 'later', work: () => Promise<void>): Promise<void> {
+    if (this.running >= (this.opts.concurrency ?? 4)) {
+      await new Promise<void>((ok) => this.waiting[priority].push(ok));
+    } else {
+      this.running += 1;
+    }
+    try {
+      // Stopping: a job not started yet stays pending in storage for the next sweep.
+      if (!this.stopped) await inScope('outbox', work);
+    } finally {
+      // The slot passes straight to the next waiting delivery, if any.
+      const next = this.waiting.urgent.shift() ?? this.waiting.later.shift();
+      if (next) next();
+      else this.running -= 1;
     }
   }
 
@@ -129,7 +165,7 @@ export class OutboxDispatcher {
           ? j.nextAttemptAt.getTime() <= now || (releaseHeld && j.lastError === HELD)
           : now - (j.claimedAt?.getTime() ?? 0) > claimTtl,
       );
-      await Promise.all(due.map((j) => this.track(this.deliver(j))));
+      await Promise.all(due.map((j) => this.track(this.slot('later', () => this.deliver(j)))));
     }
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock, systemClock } from '../domain/clock';
-import { NotAllowedError, TicketNotFoundError } from '../domain/errors';
+import { NotAllowedError, StorageUnavailableError, TicketNotFoundError } from '../domain/errors';
 import { Locale } from '../domain/i18n';
 import { SlaPolicy } from '../domain/sla/policy';
 import { startClocks, stopWaitingForRequester } from '../domain/sla/clocks';
@@ -19,7 +19,7 @@ import { formatTrackingId } from '../domain/tickets/tracking-number';
 import { mergeAttachments } from '../domain/intake/email';
 import { JobSpec, OutboxKind } from '../storage/outbox.repository';
 import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
-import { Draft, UserContext, UserRepository } from '../storage/user.repository';
+import { Draft, ProfileChange, UserContext, UserRepository } from '../storage/user.repository';
 
 /** What the classifier suggests for free text; medium × medium when there is none. */
 export type Suggest = (text: string) => { category: Category; impact: Impact; severity: Severity };
@@ -50,6 +50,8 @@ export interface IntakeRequest {
   messageLink?: string;
   /** who registered it, when not the requester (the created event's actor) */
   actor?: Person;
+  /** the requester's profile change of this turn, written with the ticket's index row */
+  profile?: ProfileChange;
 }
 
 export interface IntakeResult {
@@ -57,6 +59,8 @@ export interface IntakeResult {
   created: boolean;
   /** true when this call must send the acknowledgement (it won the reply claim) */
   mustAcknowledge: boolean;
+  /** storage failed after the ticket was stored: it is missing from the requester's index */
+  unindexed?: boolean;
 }
 
 /** Every new ticket is posted to the triage channel (held until one is set up). */
@@ -146,12 +150,20 @@ export class IntakeService {
     );
     this.deps.kick?.(req.tenantId, stored.ticket.number, jobs);
     // Reply claims measure real elapsed time (Teams redelivers in real time), not business time.
-    const mustAcknowledge = await this.deps.users.indexTicket(
-      stored.ticket,
-      req.replyKey,
-      systemClock.now(),
-    );
-    return { stored, created, mustAcknowledge };
+    try {
+      const mustAcknowledge = await this.deps.users.indexTicket(
+        stored.ticket,
+        req.replyKey,
+        systemClock.now(),
+        req.profile,
+      );
+      return { stored, created, mustAcknowledge };
+    } catch (e) {
+      // The ticket exists: the person must hear so, never "no ticket was created". Without the
+      // claim, the delivery that created it acknowledges it.
+      if (!(e instanceof StorageUnavailableError)) throw e;
+      return { stored, created, mustAcknowledge: created, unindexed: true };
+    }
   }
 
   /** The requester's open tickets and a few recent closed ones, newest first. */
@@ -297,6 +309,12 @@ export class IntakeService {
     await this.deps.tickets.setCardRefs(tenantId, number, {
       requesterCard: { conversationId, activityId },
     });
+  }
+
+  /** ms until a reply claim may be taken over (0: now); claims measure real elapsed time. */
+  claimLeftMs(claim: NonNullable<UserContext['claim']>): number {
+    const age = systemClock.now().getTime() - claim.claimedAt.getTime();
+    return Math.max(0, CLAIM_TTL_MS - age);
   }
 
   async reclaimReply(tenantId: string, userId: string, replyKey: string, ctx: UserContext) {

@@ -75,9 +75,17 @@ export class TriageService {
         await this.deps.tickets.recordRefusal(tenantId, number, actor, action.kind, now);
         return { kind: 'refused', ticket: stored.ticket };
       }
-      if (attempt > 0 && action.kind === 'assignMe' && stored.ticket.owner?.id !== actor.id) {
-        // Someone took it between our read and our write: theirs stands.
-        if (stored.ticket.owner) return { kind: 'conflict', ticket: stored.ticket };
+      if (
+        action.kind === 'assignMe' &&
+        stored.ticket.owner &&
+        stored.ticket.owner.id !== actor.id
+      ) {
+        // Someone took it after the clicked card was drawn, or between our read and our write:
+        // theirs stands. (Taking over from the owner the card showed is deliberate: allowed.)
+        const seen = action.seenOwner;
+        if (attempt > 0 || (seen !== undefined && seen !== stored.ticket.owner.id)) {
+          return { kind: 'conflict', ticket: stored.ticket };
+        }
       }
       const change = applyTriage(stored.ticket, action, actor, now, this.deps.policy);
       if (!change) return { kind: attempt > 0 ? 'conflict' : 'unchanged', ticket: stored.ticket };

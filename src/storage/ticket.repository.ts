@@ -324,14 +324,67 @@ export async function guard<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The rows of one new ticket, all in its bucket's partition: idempotency row, ticket, first event
+ * (with what it adds to the reports), open-ticket row, text chunks and its outbox jobs.
+ */
+function creationActions(
+  tenantId: string,
+  pk: string,
+  idemKey: string,
+  ticket: Ticket,
+  event: TicketEvent,
+  jobs: JobSpec[],
+): TransactionAction[] {
+  const number = ticket.number;
+  const stats = eventStats(undefined, ticket, event);
+  // Every new ticket is also matched against the recent ones of its category (spec 7.2).
+  const allJobs: JobSpec[] = [...jobs, ...tallyJob(event.seq, stats), 'recurring.match'];
+  const actions: TransactionAction[] = [
+    ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
+    ['create', ticketToRow(ticket)],
+    ['create', eventToRow(tenantId, number, event, stats)],
+    ['create', openRow(ticket)],
+  ];
+  if (ticket.description.length > HEAD_CHARS) {
+    chunkText(ticket.description).forEach((text, i) =>
+      actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
+    );
+  }
+  for (const kind of allJobs) actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
+  return actions;
+}
+
 /** Attempts before a creation gives up under contention (other instances writing). */
 const CREATE_ATTEMPTS = 40;
+
+type Build = (number: number) => { ticket: Ticket; event: TicketEvent };
+type Created = { stored: StoredTicket; created: boolean };
+
+/** One creation waiting for its tenant's next transaction. */
+interface Request {
+  idemKey: string;
+  build: Build;
+  jobs: JobSpec[];
+  /** the same key asked again while this one waited: they share its result */
+  waiters: { ok: (r: Created) => void; fail: (e: unknown) => void }[];
+}
+
+/** Operations in one entity-group transaction (Azure's limit). */
+const MAX_ACTIONS = 100;
+/** Estimated JSON bytes in one transaction, well under Azure's 4 MiB payload limit. */
+const MAX_GROUP_BYTES = 2_000_000;
 
 export class TicketRepository {
   /** Last known counter per tenant: a hint that saves a read; etags keep it honest. */
   private readonly heads = new Map<string, Head>();
-  /** Creations of one tenant run one after another in this process: no self-contention. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Creations of one tenant waiting in this process. They are written together: one transaction
+   * numbers and stores all of them (group commit), so a burst costs a few round trips, not one
+   * per ticket, and the process never contends with itself for the counter.
+   */
+  private readonly waiting = new Map<string, Request[]>();
+  private readonly draining = new Set<string>();
 
   private readonly outbox: OutboxRepository;
 
@@ -339,91 +392,144 @@ export class TicketRepository {
     this.outbox = new OutboxRepository(tables);
   }
 
-  private serialize<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.queues.get(tenantId) ?? Promise.resolve();
-    const run = before.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.queues.set(tenantId, tail);
-    void tail.then(() => {
-      if (this.queues.get(tenantId) === tail) this.queues.delete(tenantId);
-    });
-    return run;
-  }
-
   /**
    * Creates a ticket exactly once per `idemKey`: the number, the idempotency row, the ticket, its
    * first event and its text are one entity-group transaction in the bucket's partition, so a
    * crash leaves either all of them or none. Returns the existing ticket for a repeated key.
+   * Creations of the same tenant that arrive together share one transaction.
    */
   async create(
     tenantId: string,
     idemKey: string,
-    build: (number: number) => { ticket: Ticket; event: TicketEvent },
+    build: Build,
     jobs: JobSpec[] = [],
-  ): Promise<{ stored: StoredTicket; created: boolean }> {
-    return this.serialize(tenantId, () => this.createNow(tenantId, idemKey, build, jobs));
+  ): Promise<Created> {
+    return new Promise<Created>((ok, fail) => {
+      const queue = this.waiting.get(tenantId) ?? [];
+      this.waiting.set(tenantId, queue);
+      const same = queue.find((r) => r.idemKey === idemKey);
+      if (same) same.waiters.push({ ok, fail });
+      else queue.push({ idemKey, build, jobs, waiters: [{ ok, fail }] });
+      if (!this.draining.has(tenantId)) void this.drain(tenantId);
+    });
   }
 
-  private async createNow(
-    tenantId: string,
-    idemKey: string,
-    build: (number: number) => { ticket: Ticket; event: TicketEvent },
-    jobs: JobSpec[],
-  ): Promise<{ stored: StoredTicket; created: boolean }> {
+  /** Writes the tenant's waiting creations, a group at a time, until none is left. */
+  private async drain(tenantId: string): Promise<void> {
+    this.draining.add(tenantId);
+    try {
+      for (;;) {
+        const queue = this.waiting.get(tenantId);
+        if (!queue || queue.length === 0) {
+          this.waiting.delete(tenantId);
+          return;
+        }
+        const group = queue.splice(0, queue.length);
+        const done = await this.createGroup(tenantId, group).catch((e: unknown) => e);
+        for (const [i, r] of group.entries()) {
+          const result = done instanceof Array ? done[i] : undefined;
+          // Not reached this time (the bucket filled up, or the group was too large): next round.
+          if (done instanceof Array && result === undefined) continue;
+          for (const w of r.waiters) {
+            if (result) w.ok(result);
+            else w.fail(done);
+          }
+        }
+        if (done instanceof Array) {
+          const left = group.filter((_, i) => done[i] === undefined);
+          queue.unshift(...left);
+        }
+      }
+    } finally {
+      this.draining.delete(tenantId);
+    }
+  }
+
+  /**
+   * Creates as many of `group` (in order) as fit one transaction and the current bucket; the
+   * results are by position, undefined for those left for the next transaction.
+   */
+  private async createGroup(tenantId: string, group: Request[]): Promise<(Created | undefined)[]> {
     return guard(async () => {
+      const results: (Created | undefined)[] = group.map(() => undefined);
       for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
         if (attempt > 0) await jitter(attempt);
-        const head = this.heads.get(tenantId) ?? (await this.loadHead(tenantId, idemKey));
+        const first = group.findIndex((_, i) => results[i] === undefined);
+        if (first < 0) return results;
+        const head =
+          this.heads.get(tenantId) ?? (await this.loadHead(tenantId, group[first].idemKey));
         if ('existing' in head) {
           const stored = await this.get(tenantId, head.existing);
-          if (stored) return { stored, created: false };
-          throw new Error(`idempotency row points to missing ticket ${head.existing}`);
+          if (!stored) throw new Error(`idempotency row points to missing ticket ${head.existing}`);
+          results[first] = { stored, created: false };
+          continue;
         }
-        const number = head.next;
-        const bucket = bucketOf(number);
+        const bucket = bucketOf(head.next);
         const pk = bucketPartition(tenantId, bucket);
-        const { ticket, event } = build(number);
-        const stats = eventStats(undefined, ticket, event);
-        // Every new ticket is also matched against the recent ones of its category (spec 7.2).
-        const allJobs: JobSpec[] = [...jobs, ...tallyJob(event.seq, stats), 'recurring.match'];
-        const actions: TransactionAction[] = [
+        const room = (bucket + 1) * BUCKET_SIZE - head.next;
+        // After a conflict, one at a time: a repeated key must not fail the others' transaction.
+        const take = attempt > 0 ? 1 : room;
+        const actions: TransactionAction[] = [];
+        const made: { index: number; ticket: Ticket; position: number }[] = [];
+        let bytes = 0;
+        let touched = false;
+        for (let i = first; i < group.length && made.length < take; i++) {
+          if (results[i] !== undefined) continue;
+          const number = head.next + made.length;
+          const { ticket, event } = group[i].build(number);
+          const rows = creationActions(
+            tenantId,
+            pk,
+            group[i].idemKey,
+            ticket,
+            event,
+            group[i].jobs,
+          );
+          const size = JSON.stringify(rows).length;
+          const full =
+            actions.length + rows.length + 1 > MAX_ACTIONS || bytes + size > MAX_GROUP_BYTES;
+          if (made.length > 0 && full) break;
+          if (!touched && rows.some((a) => String(a[1].rowKey).startsWith('o|'))) {
+            await this.outbox.touch(tenantId, number);
+            touched = true;
+          }
+          made.push({ index: i, ticket, position: actions.length + 2 }); // after the counter and the idempotency row
+          actions.push(...rows);
+          bytes += size;
+        }
+        const next = head.next + made.length;
+        actions.unshift(
           bucket === head.bucket && head.etag
             ? [
                 'update',
-                { partitionKey: pk, rowKey: 'counter', next: number + 1 },
+                { partitionKey: pk, rowKey: 'counter', next },
                 'Merge',
                 { etag: head.etag },
               ]
-            : ['create', { partitionKey: pk, rowKey: 'counter', next: number + 1 }],
-          ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
-          ['create', ticketToRow(ticket)],
-          ['create', eventToRow(tenantId, number, event, stats)],
-          ['create', openRow(ticket)],
-        ];
-        if (ticket.description.length > HEAD_CHARS) {
-          chunkText(ticket.description).forEach((text, i) =>
-            actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
-          );
-        }
-        for (const kind of allJobs) {
-          actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
-        }
-        if (allJobs.length > 0) await this.outbox.touch(tenantId, number, ticket.createdAt);
+            : ['create', { partitionKey: pk, rowKey: 'counter', next }],
+        );
         try {
           const res = await this.tables.tickets.submitTransaction(actions);
           const counterEtag = res.subResponses[0]?.etag;
-          this.heads.set(tenantId, { bucket, next: number + 1, etag: counterEtag });
+          this.heads.set(tenantId, { bucket, next, etag: counterEtag });
           if (!counterEtag) this.heads.delete(tenantId);
           if (bucket !== head.bucket) await this.advanceHead(tenantId, bucket);
-          const etag = res.subResponses[2]?.etag ?? (await this.get(tenantId, number))?.etag ?? '';
-          return {
-            stored: { ticket, etag, descriptionLength: ticket.description.length },
-            created: true,
-          };
+          for (const m of made) {
+            const etag =
+              res.subResponses[m.position]?.etag ??
+              (await this.get(tenantId, m.ticket.number))?.etag ??
+              '';
+            results[m.index] = {
+              stored: { ticket: m.ticket, etag, descriptionLength: m.ticket.description.length },
+              created: true,
+            };
+          }
+          // The rest wait for the next transaction (next bucket, or a full one).
+          return results;
         } catch (e) {
           const status = statusOf(e);
           if (status === 409 || status === 412 || status === 404) {
-            // Someone else moved the counter, or this key was already used: re-read both.
+            // Someone else moved the counter, or a key was already used: re-read both.
             this.heads.delete(tenantId);
             continue;
           }
@@ -616,7 +722,7 @@ export class TicketRepository {
         ]);
       }
       for (const kind of allJobs) actions.push(jobAction(tenantId, number, kind, event.at));
-      if (allJobs.length > 0) await this.outbox.touch(tenantId, number, event.at);
+      if (allJobs.length > 0) await this.outbox.touch(tenantId, number);
       try {
         const res = await this.tables.tickets.submitTransaction(actions);
         return {
@@ -671,7 +777,7 @@ export class TicketRepository {
         row.handoffConversationId = refs.handoffCard.conversationId;
         row.handoffActivityId = refs.handoffCard.activityId;
       }
-      if (jobs.length > 0) await this.outbox.touch(tenantId, number, now);
+      if (jobs.length > 0) await this.outbox.touch(tenantId, number);
       await this.tables.tickets.submitTransaction([
         ['update', row, 'Merge'],
         ...jobs.map((k) => jobAction(tenantId, number, k, now)),

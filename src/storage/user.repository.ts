@@ -142,6 +142,47 @@ function rowToClaim(r: R): ReplyClaim {
  * One partition per person (`tenant|user`): profile, ticket index, drafts and reply claims.
  * A person's rows grow with their own tickets only.
  */
+/** A merge of the profile row: only the columns that changed. */
+export type ProfileChange = R & { partitionKey: string; rowKey: string };
+
+/** What changed in the profile, as a row to merge; undefined when nothing differs. */
+export function profileChange(
+  tenantId: string,
+  userId: string,
+  current: Profile | undefined,
+  update: Partial<Omit<Profile, 'etag'>>,
+): ProfileChange | undefined {
+  const row: ProfileChange = {
+    partitionKey: UserRepository.partition(tenantId, userId),
+    rowKey: PROFILE,
+  };
+  let changed = !current;
+  if (update.name !== undefined && update.name !== current?.name) {
+    row.name = update.name;
+    changed = true;
+  }
+  if (update.language !== undefined && update.language !== current?.language) {
+    row.language = update.language;
+    changed = true;
+  }
+  if (update.clientLocale !== undefined && update.clientLocale !== current?.clientLocale) {
+    row.clientLocale = update.clientLocale;
+    changed = true;
+  }
+  if (update.directoryAt !== undefined) {
+    row.directoryAt = update.directoryAt;
+    changed = true;
+  }
+  if (
+    update.conversation &&
+    JSON.stringify(update.conversation) !== JSON.stringify(current?.conversation)
+  ) {
+    row.conversation = JSON.stringify(update.conversation);
+    changed = true;
+  }
+  return changed ? row : undefined;
+}
+
 export class UserRepository {
   constructor(private readonly tables: Tables) {}
 
@@ -180,35 +221,12 @@ export class UserRepository {
     current: Profile | undefined,
     update: Partial<Omit<Profile, 'etag'>>,
   ): Promise<void> {
-    const row: R = { partitionKey: UserRepository.partition(tenantId, userId), rowKey: PROFILE };
-    let changed = !current;
-    if (update.name !== undefined && update.name !== current?.name) {
-      row.name = update.name;
-      changed = true;
-    }
-    if (update.language !== undefined && update.language !== current?.language) {
-      row.language = update.language;
-      changed = true;
-    }
-    if (update.clientLocale !== undefined && update.clientLocale !== current?.clientLocale) {
-      row.clientLocale = update.clientLocale;
-      changed = true;
-    }
-    if (update.directoryAt !== undefined) {
-      row.directoryAt = update.directoryAt;
-      changed = true;
-    }
-    if (
-      update.conversation &&
-      JSON.stringify(update.conversation) !== JSON.stringify(current?.conversation)
-    ) {
-      row.conversation = JSON.stringify(update.conversation);
-      changed = true;
-    }
-    if (!changed) return;
-    await guard(() =>
-      this.tables.users.upsertEntity(row as { partitionKey: string; rowKey: string }, 'Merge'),
-    );
+    const row = profileChange(tenantId, userId, current, update);
+    if (row) await this.writeProfile(row);
+  }
+
+  async writeProfile(row: ProfileChange): Promise<void> {
+    await guard(() => this.tables.users.upsertEntity(row, 'Merge'));
   }
 
   /**
@@ -216,11 +234,18 @@ export class UserRepository {
    * that activity, in one transaction. Returns true when this call holds the claim (it must send
    * the reply); false when another delivery of the same activity claimed it first.
    */
-  async indexTicket(ticket: Ticket, activityKey: string | undefined, at: Date): Promise<boolean> {
+  async indexTicket(
+    ticket: Ticket,
+    activityKey: string | undefined,
+    at: Date,
+    profile?: ProfileChange,
+  ): Promise<boolean> {
     return guard(async () => {
       const pk = UserRepository.partition(ticket.tenantId, ticket.requester.id);
       const tx = new TableTransaction();
       tx.upsertEntity(indexRow(ticket), 'Replace');
+      // The requester's profile change of the same turn rides along (same partition).
+      if (profile && profile.partitionKey === pk) tx.upsertEntity(profile, 'Merge');
       if (activityKey) {
         tx.createEntity({
           partitionKey: pk,

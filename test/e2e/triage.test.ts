@@ -208,6 +208,24 @@ describe('acting on a ticket from its card', () => {
     expect(cardText(cardOf(alicia.cardOf(id).activity)!)).toContain(`Responsable: ${owner}`);
   });
 
+  it('"Assign to me" on a card drawn before a colleague took the ticket: theirs stands', async () => {
+    // Two bot instances: Marta's click was handled first, and Luis still sees the card without
+    // an owner (its refresh had not reached him). His click must not silently take the ticket.
+    const { id, thread } = await newTicket('Outlook asks for my password all the time');
+    const stale = { ...thread, activity: structuredClone(thread.activity) };
+    const taken = await martaInChannel.click(thread, 'Asignarme');
+    expect(cardText(taken.card!)).toContain('Owner: Marta Agent');
+    const late = await luisInChannel.click(stale, 'Asignarme');
+    expect(cardText(late.card!)).toContain('Marta Agent took this ticket just before you');
+    expect(cardText(late.card!)).toContain('Owner: Marta Agent');
+    const full = await new TicketRepository(h.bot.tables).getFull(TENANT_ID, Number(id.slice(4)));
+    expect(full!.stored.ticket.owner?.name).toBe('Marta Agent');
+    expect(full!.events.filter((e) => e.type === 'assigned')).toHaveLength(1);
+    // Taking over from the owner the card shows is deliberate, and allowed.
+    const over = await luisInChannel.click(thread, 'Assign to me');
+    expect(cardText(over.card!)).toContain('Owner: Luis Agent');
+  });
+
   it('reclassifying recomputes the priority by the matrix and the due times', async () => {
     const { id, thread } = await newTicket('Printer prints blank pages, I can use another one');
     const res = await martaInChannel.click(thread, 'Actualizar', {

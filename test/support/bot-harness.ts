@@ -4,6 +4,9 @@ import { RunningBot, StartOptions, startBot } from '../../src/index';
 import { createLogger } from '../../src/logger';
 import { Tables, createTables, ensureTables } from '../../src/storage/tables';
 import { FakeTeams } from './fake-teams';
+import { setClock, waitHealthy } from './bot-process';
+
+export { setClock, waitHealthy };
 
 /** The Azurite started by the global setup. */
 export function testConnectionString(): string {
@@ -91,31 +94,6 @@ export async function startHarness(
   h.url = `http://127.0.0.1:${h.bot.port}`;
   teams.setBotUrl(h.url);
   return h;
-}
-
-export async function waitHealthy(url: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > until) throw new Error(`${url} not healthy after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Sets the server's test clock. */
-export async function setClock(url: string, body: { now: string } | { advanceMinutes: number }) {
-  const res = await fetch(`${url}/test/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { now: string };
 }
 
 /**

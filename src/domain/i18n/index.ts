@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { en, StringKey } from './en';
 import { es } from './es';
+import '../zone-offsets';
 
 export type Locale = 'es' | 'en';
 export type { StringKey };

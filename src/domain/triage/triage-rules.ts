@@ -13,7 +13,8 @@ import { Person, Ticket, TicketEvent, isOpen } from '../tickets/ticket';
 
 /** What an agent can do to a ticket from its triage card. */
 export type TriageAction =
-  | { kind: 'assignMe' }
+  /** `seenOwner`: the owner id the clicked card showed ('' none; undefined: an older card) */
+  | { kind: 'assignMe'; seenOwner?: string }
   | { kind: 'assign'; to: Person }
   | { kind: 'classify'; impact?: Impact; severity?: Severity; category?: Category }
   /** the date was checked with `checkPartsDate` */

@@ -33,6 +33,8 @@ export interface TriageActionDeps {
 
 /** Card data is untrusted: parsed strictly; the ticket and the actor's rights come from storage. */
 const Base = z.object({ number: CardTicketNumber });
+/** The owner the clicked triage card showed ('' none); absent on cards drawn before it existed. */
+const SeenOwner = z.object({ owner: z.string().max(200) });
 const Assign = Base.extend({ assignee: z.string().min(1).max(200) });
 const Classify = Base.extend({
   impact: z.enum(IMPACTS).optional(),
@@ -262,8 +264,10 @@ export async function runTriageAction(
     }
 
     let action: TriageAction;
-    if (verb === 'triage.assignMe') action = { kind: 'assignMe' };
-    else if (verb === 'triage.assign') {
+    if (verb === 'triage.assignMe') {
+      const seen = SeenOwner.safeParse(data);
+      action = { kind: 'assignMe', seenOwner: seen.success ? seen.data.owner : undefined };
+    } else if (verb === 'triage.assign') {
       const parsed = Assign.safeParse(data);
       const to = parsed.success ? agents.find((a) => a.id === parsed.data.assignee) : undefined;
       if (!to) return t(locale, 'error.invalidAction'); // only agents of the tier can own tickets

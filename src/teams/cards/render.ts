@@ -14,11 +14,22 @@ export const MAX_CARD_BYTES = 28 * 1024;
 export const CARD_TEXT_MAX = 2_000;
 
 /**
+ * Each template parsed once: parsing its `${…}` expressions costs far more than expanding them
+ * (a Template is made to be bound to different data many times).
+ */
+const templates = new WeakMap<object, ACData.Template>();
+function prepared(template: object): ACData.Template {
+  let found = templates.get(template);
+  if (!found) templates.set(template, (found = new ACData.Template(template)));
+  return found;
+}
+
+/**
  * Expands a template with data. Data values are never evaluated as expressions, so user text
  * bound here (`${description}`) is shown literally.
  */
 export function expand(template: object, data: object): AdaptiveCardJson {
-  const card = new ACData.Template(template).expand({ $root: data }) as AdaptiveCardJson;
+  const card = prepared(template).expand({ $root: data }) as AdaptiveCardJson;
   const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (size > MAX_CARD_BYTES) throw new Error(`card of ${size} bytes exceeds ${MAX_CARD_BYTES}`);
   return card;

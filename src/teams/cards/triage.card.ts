@@ -142,6 +142,9 @@ export function triageCard(
   return expand(template, {
     ...classificationChoices(locale),
     number: ticket.number,
+    // Who owned the ticket when this card was drawn: "Assign to me" on an out-of-date card must
+    // not silently take the ticket from a colleague (another instance may have been faster).
+    ownerId: ticket.owner?.id ?? '',
     heading: t(locale, 'triage.heading', { trackingId: ticket.trackingId, priority }),
     priorityColor: PRIORITY_COLOR[ticket.priority],
     priorityStyle: PRIORITY_STYLE[ticket.priority],

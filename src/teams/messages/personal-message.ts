@@ -7,7 +7,12 @@ import { OPEN_STATUSES } from '../../domain/tickets/ticket';
 import { formatTrackingId } from '../../domain/tickets/tracking-number';
 import { Logger } from '../../logger';
 import { IntakeService } from '../../services/intake.service';
-import { UserContext, UserRepository } from '../../storage/user.repository';
+import {
+  ProfileChange,
+  UserContext,
+  UserRepository,
+  profileChange,
+} from '../../storage/user.repository';
 import { EmailIndexRepository } from '../../storage/email-index.repository';
 import { TicketAttachment } from '../../domain/tickets/ticket';
 import { learnEmail } from '../directory';
@@ -56,13 +61,25 @@ export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps
           clientLocale(ctx),
         )
       : undefined;
-    await deps.users.saveProfile(tenantId, who.id, user.profile, {
+    const profile = profileChange(tenantId, who.id, user.profile, {
       name: who.name,
       conversation: conversationRefOf(activity),
       clientLocale: clientLocale(ctx),
       ...(directoryAt ? { directoryAt } : {}),
     });
-    await respond(ctx, deps, intent, user, locale, replyKey, attachments);
+    // A new ticket writes the profile with its index row (one round trip less); else now.
+    const creates = intent.kind === 'freeText' && !user.claim && !hasOpen(user);
+    if (profile && !creates) await deps.users.writeProfile(profile);
+    await respond(
+      ctx,
+      deps,
+      intent,
+      user,
+      locale,
+      replyKey,
+      attachments,
+      creates ? profile : undefined,
+    );
   } catch (e) {
     if (e instanceof StorageUnavailableError) {
       deps.log.warn({ activityId: activity.id, code: e.code }, 'storage unavailable');
@@ -81,6 +98,7 @@ async function respond(
   locale: Locale,
   replyKey: string | undefined,
   attachments: TicketAttachment[],
+  profile?: ProfileChange,
 ): Promise<void> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
@@ -126,7 +144,7 @@ async function respond(
       return;
     }
     case 'freeText':
-      await freeText(ctx, deps, intent.text, user, locale, replyKey, attachments);
+      await freeText(ctx, deps, intent.text, user, locale, replyKey, attachments, profile);
       return;
   }
 }
@@ -144,26 +162,55 @@ async function freeText(
   locale: Locale,
   replyKey: string | undefined,
   attachments: TicketAttachment[] = [],
+  profile?: ProfileChange,
 ): Promise<void> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
   const key = replyKey ?? `once:${randomUUID()}`;
 
   if (user.claim) {
-    // A repeated delivery: answer only if the first one died before its reply went out.
-    if (!(await deps.intake.reclaimReply(tenantId, who.id, key, user))) return;
-    const claim = user.claim;
+    // A repeated delivery: answer only if the first one died before its reply went out. An
+    // acknowledgement went out when its card is recorded on the ticket. While the first
+    // delivery's claim is fresh it may still be working: wait (within Teams' 15 s) until its
+    // reply is recorded, or its claim expires and this delivery takes the reply over; answering
+    // 200 and nothing at once would lose the reply of a delivery that died.
+    let current = user;
+    let claim = user.claim;
+    let acked: Awaited<ReturnType<IntakeService['getForRequester']>>;
+    for (;;) {
+      acked =
+        claim.kind === 'ack' && claim.number !== undefined
+          ? await deps.intake.getForRequester(tenantId, who.id, claim.number)
+          : undefined;
+      if (acked?.ticket.requesterCard || claim.state === 'sent') return;
+      const left = deps.intake.claimLeftMs(claim);
+      if (left <= 0) break;
+      await new Promise((r) => setTimeout(r, Math.min(CLAIM_POLL_MS, left)));
+      current = await deps.intake.context(tenantId, who.id, key);
+      if (!current.claim) break;
+      claim = current.claim;
+    }
+    if (!(await deps.intake.reclaimReply(tenantId, who.id, key, current))) return;
     if (claim.kind === 'ack' && claim.number !== undefined) {
-      const found = await deps.intake.getForRequester(tenantId, who.id, claim.number);
+      const found = acked;
       if (found) {
-        const id = await sendClaimed(ctx, deps, key, () =>
-          ticketRequesterCard(locale, found.ticket, deps.intake.policy, { acknowledgement: true }),
+        const id = await sendClaimed(
+          ctx,
+          deps,
+          key,
+          () =>
+            ticketRequesterCard(locale, found.ticket, deps.intake.policy, {
+              acknowledgement: true,
+            }),
+          ACK,
         );
-        await deps.intake.rememberRequesterCard(
-          tenantId,
-          claim.number,
-          ctx.activity.conversation.id,
-          id,
+        await afterReply(ctx, deps, () =>
+          deps.intake.rememberRequesterCard(
+            tenantId,
+            claim.number!,
+            ctx.activity.conversation.id,
+            id,
+          ),
         );
       }
       return;
@@ -203,6 +250,7 @@ async function freeText(
     attachments,
     idemKey: key,
     replyKey: key,
+    profile,
   });
   deps.log.info(
     {
@@ -212,21 +260,66 @@ async function freeText(
     },
     'ticket from chat',
   );
-  if (result.mustAcknowledge) {
-    const id = await sendClaimed(ctx, deps, key, () =>
-      ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
-        acknowledgement: true,
-      }),
+  if (result.unindexed) {
+    deps.log.warn(
+      { activityId: ctx.activity.id, ticket: result.stored.ticket.trackingId },
+      'storage failed after the ticket was stored: not in the requester index',
     );
-    await deps.intake.rememberRequesterCard(
-      tenantId,
-      result.stored.ticket.number,
-      ctx.activity.conversation.id,
-      id,
+  }
+  if (result.mustAcknowledge) {
+    const id = await sendClaimed(
+      ctx,
+      deps,
+      key,
+      () =>
+        ticketRequesterCard(locale, result.stored.ticket, deps.intake.policy, {
+          acknowledgement: true,
+        }),
+      ACK,
+    );
+    await afterReply(ctx, deps, () =>
+      deps.intake.rememberRequesterCard(
+        tenantId,
+        result.stored.ticket.number,
+        ctx.activity.conversation.id,
+        id,
+      ),
     );
     if (result.created) await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log);
   }
 }
+
+/**
+ * Bookkeeping after the reply went out (where its card is, that it was sent). The person already
+ * has their answer: a storage failure here is logged, never answered with "no ticket was created".
+ * (Lost, it costs at most a second copy of the reply if Teams delivered the activity again.)
+ */
+async function afterReply(
+  ctx: TurnContext,
+  deps: PersonalDeps,
+  write: () => Promise<void>,
+): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (!(e instanceof StorageUnavailableError)) throw e;
+    deps.log.warn(
+      { activityId: ctx.activity.id, code: e.code },
+      'storage unavailable after the reply was sent',
+    );
+  }
+}
+
+/** How often a repeated delivery looks whether the first one's reply went out. */
+const CLAIM_POLL_MS = 500;
+
+const hasOpen = (user: UserContext) => user.tickets.some((e) => OPEN_STATUSES.has(e.status));
+
+/**
+ * An acknowledgement is recorded as sent by its card's place on the ticket (written right after
+ * it, see `rememberRequesterCard`), so its claim needs no second write.
+ */
+const ACK = { recordedOnTicket: true };
 
 /** Sends the reply this turn holds the claim for; records it sent, or frees it for a retry. */
 async function sendClaimed(
@@ -234,6 +327,7 @@ async function sendClaimed(
   deps: PersonalDeps,
   key: string,
   render: () => ReturnType<typeof welcomeCard>,
+  opts: { recordedOnTicket?: boolean } = {},
 ): Promise<string | undefined> {
   const tenantId = tenantOf(ctx.activity);
   const who = personOf(ctx.activity);
@@ -244,6 +338,8 @@ async function sendClaimed(
     await deps.intake.settleReply(tenantId, who.id, key, false).catch(() => undefined);
     throw new DeliveryError((e as { statusCode?: number }).statusCode);
   }
-  await deps.intake.settleReply(tenantId, who.id, key, true);
+  if (!opts.recordedOnTicket || !id) {
+    await afterReply(ctx, deps, () => deps.intake.settleReply(tenantId, who.id, key, true));
+  }
   return id;
 }

@@ -1,0 +1,461 @@
+/**
+ * The whole stack through HTTP (issue #10, items 1, 2, 3 and 5), side by side with its floor:
+ *
+ * - the baseline (`bench/baseline-bot.ts`): the same server stack with a handler that creates one
+ *   table entity, reads it and replies through the connector;
+ * - the product (`dist/src/index.js`, what `npm start` runs): a 1:1 message from a requester it
+ *   has never met becomes a ticket, with everything that goes with it (classification, the
+ *   acknowledgement card, the self-help offer, the outbox jobs: triage card, SLA timer, report
+ *   totals, recurring-problem matching).
+ *
+ * Both run as their own processes against the runner's Azurite, answering a stub connector on
+ * loopback (the fake Teams of the tests), driven by a closed-loop client: `c` requests in flight,
+ * each sent as soon as the previous one of its lane was answered. The storage round trips of a
+ * creation and of a card action are counted by a pipeline policy on the table clients of a bot
+ * started inside this process, attributed to the turn or to the outbox by `workScope`.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { loadConfig } from '../src/config';
+import { startBot } from '../src/index';
+import { createLogger } from '../src/logger';
+import { workScope } from '../src/work-scope';
+import {
+  BotProcess,
+  freePort,
+  spawnBot,
+  spawnDesk,
+  waitHealthy,
+} from '../test/support/bot-process';
+import {
+  ChannelMember,
+  FakeTeams,
+  SentMessage,
+  TeamChannel,
+  TeamsUser,
+  accountFor,
+  cardOf,
+  makeChannel,
+} from '../test/support/fake-teams';
+import { BenchContext, BenchModule, Figure } from './types';
+
+const ROOT = resolve(__dirname, '../../..');
+const PRODUCT_MAIN = resolve(ROOT, 'dist/src/index.js');
+const BASELINE_MAIN = resolve(__dirname, 'baseline-bot.js');
+
+const WARMUP = 60;
+const C1_REQUESTS = 200;
+const C16_REQUESTS = 1600;
+const CLICKS = 480;
+const STARTS = 5;
+
+/** Problems people write (es/en), so that classification and self-help do their real work. */
+const PROBLEMS = [
+  'No puedo imprimir en la impresora del piso 3, sale atascada',
+  'My laptop does not start after the Windows update',
+  'El correo no sincroniza en el teléfono desde ayer',
+  'The VPN drops every ten minutes when I work from home',
+  'Necesito acceso a la carpeta compartida de finanzas',
+  'Excel se cierra al abrir el reporte mensual de ventas',
+  'The second monitor flickers when I connect the dock',
+  'Olvidé mi contraseña y la cuenta está bloqueada',
+];
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  failures: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** `total` requests, `concurrency` at a time, each lane sending its next when answered. */
+async function closedLoop(
+  concurrency: number,
+  total: number,
+  send: (i: number) => Promise<number>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        const status = await send(i).catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failures += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: total,
+    seconds,
+    rps: total / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    failures,
+  };
+}
+
+let people = 0;
+/** A requester the bot has never met, writing one problem in their 1:1 chat. */
+function newRequester(teams: FakeTeams, i: number): Record<string, unknown> {
+  const locale = i % 2 ? 'en-US' : 'es-MX';
+  const u = teams.user(`Persona ${++people}`, locale);
+  return u.messageActivity(`${PROBLEMS[i % PROBLEMS.length]} (${people})`);
+}
+
+async function creationLoad(teams: FakeTeams, url: string, c: number, n: number) {
+  teams.setBotUrl(url);
+  const result = await closedLoop(c, n, async (i) => {
+    const res = await teams.post(newRequester(teams, i));
+    return res.status;
+  });
+  if (result.failures > 0) throw new Error(`${result.failures} of ${n} requests to ${url} failed`);
+  return result;
+}
+
+/** Peak resident set size of a process so far (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/** Waits until `count()` reaches `target` (the outbox of a child process catching up). */
+async function until(what: string, count: () => number, target: number, ms = 180_000) {
+  const end = Date.now() + ms;
+  while (count() < target) {
+    if (Date.now() > end) throw new Error(`${what}: ${count()} of ${target} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
+  teams.messages.filter(
+    (m) =>
+      m.conversationId.startsWith(triage.channelId) &&
+      m.conversationId.includes(';messageid=') &&
+      m.id === m.conversationId.split(';messageid=')[1] &&
+      cardOf(m.activity) !== undefined,
+  );
+
+/** The triage channel of a desk that is already running at `url`, set up by `admin`. */
+async function setUpDesk(teams: FakeTeams, url: string, admin: TeamsUser, agents: TeamsUser[]) {
+  teams.setBotUrl(url);
+  const triage = makeChannel('Triage');
+  teams.setRoster(triage.teamId, [admin, ...agents]);
+  const res = await new ChannelMember(teams, admin, triage).say('setup triage');
+  if (res.status !== 200) throw new Error(`setup triage: HTTP ${res.status}`);
+  return triage;
+}
+
+/** Storage round trips of one creation and one card action, in the turn and in the outbox. */
+async function roundTrips(ctx: BenchContext, teams: FakeTeams) {
+  const counts = { turn: 0, outbox: 0, other: 0 };
+  let counting = false;
+  const counter: PipelinePolicy = {
+    name: 'roundTrips',
+    sendRequest: (request, next) => {
+      if (counting) counts[workScope.getStore() ?? 'other'] += 1;
+      return next(request);
+    },
+  };
+  const admin = accountFor('Bench Admin');
+  const agent = accountFor('Bench Agent');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    TABLES_CONNECTION_STRING: ctx.connectionString,
+    TABLES_PREFIX: 'benchtrips',
+    SUPPORT_ADMINS: admin.aadObjectId,
+    OUTBOX_SWEEP_MS: '600000',
+    LOG_LEVEL: 'silent',
+  });
+  const bot = await startBot({
+    config,
+    host: '127.0.0.1',
+    log: createLogger('silent'),
+    startTypingTimer: false,
+    tablePolicies: [counter],
+    attributeWork: true,
+  });
+  const url = `http://127.0.0.1:${bot.port}`;
+  try {
+    await waitHealthy(url, 30_000, 20);
+    const triage = await setUpDesk(teams, url, admin, [agent]);
+    const settle = async () => {
+      await bot.dispatcher.sweep();
+      await bot.dispatcher.idle();
+    };
+    for (let i = 0; i < 5; i++) await teams.post(newRequester(teams, i));
+    await settle();
+    const n = 40;
+    counting = true;
+    for (let i = 0; i < n; i++) await teams.post(newRequester(teams, i));
+    const turnCreate = counts.turn / n;
+    await settle();
+    const outboxCreate = counts.outbox / n;
+    const other = counts.other;
+    counting = false;
+    // Assign to me on the triage cards of the measured tickets.
+    const cards = triageCards(teams, triage).slice(-n);
+    const member = new ChannelMember(teams, agent, triage);
+    counts.turn = 0;
+    counts.outbox = 0;
+    counting = true;
+    for (const card of cards) {
+      const res = await member.click(card, 'Assign to me');
+      if (res.status !== 200) throw new Error(`Assign to me: HTTP ${res.status}`);
+    }
+    const turnClick = counts.turn / cards.length;
+    await settle();
+    const outboxClick = counts.outbox / cards.length;
+    counting = false;
+    ctx.progress(
+      `round trips per creation: ${turnCreate} in the turn, ${outboxCreate} in the outbox ` +
+        `(${other} unattributed); per Assign to me: ${turnClick} + ${outboxClick}`,
+    );
+    return { turnCreate, outboxCreate, turnClick, outboxClick };
+  } finally {
+    await bot.stop();
+  }
+}
+
+/** Median time from spawning to a healthy /healthz, and to the exit of a bare import script. */
+async function startup(ctx: BenchContext) {
+  const bare = [
+    'botbuilder',
+    '@microsoft/teams-ai',
+    '@azure/data-tables',
+    'restify',
+    'adaptivecards-templating',
+    'luxon',
+    'zod',
+  ];
+  const script = bare.map((m) => `require(${JSON.stringify(m)});`).join('');
+  const bareMs: number[] = [];
+  const botMs: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((ok, fail) => {
+      const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'ignore' });
+      child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`bare import: ${code}`))));
+    });
+    bareMs.push(performance.now() - t0);
+    const port = await freePort();
+    const t1 = performance.now();
+    const child = spawn(process.execPath, [PRODUCT_MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        TABLES_CONNECTION_STRING: ctx.connectionString,
+        TABLES_PREFIX: 'benchstart',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    await waitHealthy(`http://127.0.0.1:${port}`, 60_000, 10);
+    botMs.push(performance.now() - t1);
+    await new Promise<void>((ok) => {
+      child.once('exit', () => ok());
+      child.kill('SIGTERM');
+    });
+    ctx.progress(
+      `  start ${i + 1}: bare import ${bareMs[i].toFixed(0)} ms, bot healthy ${botMs[i].toFixed(0)} ms`,
+    );
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { bareMs: median(bareMs), botMs: median(botMs), bare };
+}
+
+export const http: BenchModule = {
+  name: 'http',
+  title: 'Requests through /api/messages: creation, card action, start-up and memory',
+  async run(ctx: BenchContext): Promise<Figure[]> {
+    const teams = new FakeTeams();
+    await teams.start();
+    let baseline: BotProcess | undefined;
+    let product: BotProcess | undefined;
+    try {
+      const trips = await roundTrips(ctx, teams);
+
+      ctx.progress('baseline: starting');
+      baseline = await spawnBot(
+        { TABLES_CONNECTION_STRING: ctx.connectionString, TABLES_PREFIX: 'benchbase' },
+        { main: BASELINE_MAIN },
+      );
+      await creationLoad(teams, baseline.url, 4, WARMUP);
+      const base1 = await creationLoad(teams, baseline.url, 1, C1_REQUESTS);
+      const base16 = await creationLoad(teams, baseline.url, 16, C16_REQUESTS);
+      const baseRss = peakRssMb(baseline.child.pid!);
+      ctx.progress(
+        `baseline: c=1 ${base1.rps.toFixed(0)}/s p95 ${base1.p95.toFixed(1)} ms; ` +
+          `c=16 ${base16.rps.toFixed(0)}/s p95 ${base16.p95.toFixed(1)} ms; peak RSS ${baseRss.toFixed(0)} MB`,
+      );
+      await baseline.stop();
+      baseline = undefined;
+
+      ctx.progress('product: starting');
+      const admin = accountFor('Bench Admin');
+      const agents = ['Ana', 'Beto', 'Carla', 'Diego'].map((n) => accountFor(`${n} Agent`));
+      let triage: TeamChannel;
+      ({ bot: product, triage } = await spawnDesk(
+        teams,
+        {
+          TABLES_CONNECTION_STRING: ctx.connectionString,
+          TABLES_PREFIX: 'benchprod',
+          SUPPORT_ADMINS: admin.aadObjectId,
+        },
+        { admin, agents, main: PRODUCT_MAIN },
+      ));
+      let created = 0;
+      const create = async (c: number, n: number) => {
+        const r = await creationLoad(teams, product!.url, c, n);
+        created += n;
+        return r;
+      };
+      const cardsPosted = () => triageCards(teams, triage).length;
+      await create(4, WARMUP);
+      await until('triage cards after the warm-up', cardsPosted, created);
+      const prod1 = await create(1, C1_REQUESTS);
+      await until('triage cards after c=1', cardsPosted, created);
+      const prod16 = await create(16, C16_REQUESTS);
+      ctx.progress(
+        `product: c=1 ${prod1.rps.toFixed(0)}/s p95 ${prod1.p95.toFixed(1)} ms; ` +
+          `c=16 ${prod16.rps.toFixed(0)}/s p95 ${prod16.p95.toFixed(1)} ms`,
+      );
+      const caughtUp = performance.now();
+      await until('triage cards after c=16', cardsPosted, created);
+      const backlogSeconds = (performance.now() - caughtUp) / 1000;
+      ctx.progress(`product: its outbox caught up ${backlogSeconds.toFixed(1)} s after the load`);
+
+      // Assign to me, by four agents, on tickets nobody has taken yet: 16 clicks in flight.
+      const cards: SentMessage[] = triageCards(teams, triage).slice(-(CLICKS + 32));
+      const members = agents.map((a) => new ChannelMember(teams, a, triage));
+      const click = async (i: number) =>
+        (await members[i % members.length].click(cards[i], 'Assign to me')).status;
+      await closedLoop(4, 32, click);
+      const clicks = await closedLoop(16, CLICKS, (i) => click(i + 32));
+      if (clicks.failures > 0) throw new Error(`${clicks.failures} clicks failed`);
+      const rss = peakRssMb(product.child.pid!);
+      ctx.progress(
+        `product: Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms; peak RSS ${rss.toFixed(0)} MB`,
+      );
+      await product.stop();
+      product = undefined;
+
+      ctx.progress('start-up: bare import and bot to healthy');
+      const start = await startup(ctx);
+
+      const load = (r: LoadResult) =>
+        `${r.requests} requests, p50 ${r.p50.toFixed(1)} / p95 ${r.p95.toFixed(1)} / ` +
+        `p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`;
+      const each =
+        'each from a requester the bot has never met (closed loop, stub connector on loopback, ' +
+        'both servers as their own processes on the same Azurite)';
+      return [
+        {
+          name: 'creation-c16-throughput',
+          value: prod16.rps,
+          baseline: base16.rps,
+          unit: 'requests/s',
+          minRatio: 0.6,
+          explanation:
+            `Tickets created per second with 16 requests in flight, ${each}. Product: ` +
+            `${load(prod16)}; baseline: ${load(base16)}. The product's outbox (triage card, ` +
+            `SLA timer, report totals, recurring-problem match) caught up ` +
+            `${backlogSeconds.toFixed(1)} s after the last request.`,
+        },
+        {
+          name: 'creation-c1-p95',
+          value: prod1.p95,
+          baseline: base1.p95,
+          unit: 'ms',
+          maxRatio: 2,
+          explanation:
+            `95th percentile of a creation's answer time with one request at a time, ${each}. ` +
+            `Product: ${load(prod1)}; baseline: ${load(base1)}.`,
+        },
+        {
+          name: 'creation-c16-p95',
+          value: prod16.p95,
+          baseline: base16.p95,
+          unit: 'ms',
+          explanation: `95th percentile at concurrency 16 (same run as the throughput).`,
+        },
+        {
+          name: 'creation-round-trips-turn',
+          value: trips.turnCreate,
+          baseline: 2,
+          unit: 'requests',
+          maxValue: 4,
+          explanation:
+            'Table round trips a creation makes before its answer (counted by a pipeline policy ' +
+            'on the table clients of a bot in the runner, 40 creations one at a time, each from a ' +
+            'new requester, reads included); the baseline makes 2 (create, read). The outbox ' +
+            `then makes ${trips.outboxCreate.toFixed(1)} more per ticket, after the answer: ` +
+            'posting the triage card and recording where it is, arming the SLA timer, adding ' +
+            "the ticket to the day's report totals, and matching it against recent tickets.",
+        },
+        {
+          name: 'card-action-c16-p95',
+          value: clicks.p95,
+          baseline: base16.p95,
+          unit: 'ms',
+          maxValue: 150,
+          explanation:
+            `95th percentile of an agent's "Assign to me" (\`adaptiveCard/action\`) answer with ` +
+            `16 clicks in flight, each on another ticket's triage card (${load(clicks)}); the ` +
+            "baseline column is the baseline's p95 at concurrency 16. Table round trips per " +
+            `click: ${trips.turnClick.toFixed(1)} in the turn, ${trips.outboxClick.toFixed(1)} ` +
+            'in the outbox afterwards (the card for everyone, the requester card, the SLA timer).',
+        },
+        {
+          name: 'startup-healthy',
+          value: start.botMs,
+          baseline: start.bareMs,
+          unit: 'ms',
+          decimals: 0,
+          maxRatio: 1.3,
+          explanation:
+            `Median of ${STARTS} starts of \`node dist/src/index.js\` until \`/healthz\` answers ` +
+            `200 (storage already running), beside a script that only requires the pinned ` +
+            `runtime packages (${start.bare.join(', ')}).`,
+        },
+        {
+          name: 'peak-rss-c16',
+          value: rss,
+          baseline: baseRss,
+          unit: 'MB',
+          decimals: 0,
+          maxValue: 250,
+          explanation:
+            'Peak resident memory (VmHWM) of the product process after the concurrency-16 ' +
+            'creations and card actions; the baseline column is the baseline bot after its own ' +
+            'load.',
+        },
+      ];
+    } finally {
+      await baseline?.stop();
+      await product?.stop();
+      await teams.stop();
+    }
+  },
+};
