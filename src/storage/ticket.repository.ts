@@ -430,10 +430,11 @@ export class TicketRepository {
           const result = done instanceof Array ? done[i] : undefined;
           // Not reached this time (the bucket filled up, or the group was too large): next round.
           if (done instanceof Array && result === undefined) continue;
-          for (const w of r.waiters) {
-            if (result) w.ok(result);
+          // Only the first asker created it; the same key asked again while waiting did not.
+          r.waiters.forEach((w, k) => {
+            if (result) w.ok(k === 0 ? result : { ...result, created: false });
             else w.fail(done);
-          }
+          });
         }
         if (done instanceof Array) {
           const left = group.filter((_, i) => done[i] === undefined);

@@ -89,6 +89,35 @@ describe('idempotency', () => {
     const next = await repo.create(tenant, 'different', build(tenant));
     expect(next.stored.ticket.number).toBe(x.stored.ticket.number + 1); // no gap
   });
+
+  it('creations written together: overlapping bursts on two instances give one ticket per key, no gap', async () => {
+    // Each instance writes the creations that wait together in one transaction; a key the other
+    // instance already stored makes that whole transaction fail, and the group falls back.
+    const tenant = 'tenant-group';
+    const a = new TicketRepository(tables);
+    const b = new TicketRepository(tables);
+    const keys = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `k${from + i}`);
+    const results = await Promise.all([
+      ...keys(1, 30).map((k) => a.create(tenant, k, build(tenant, k))),
+      ...keys(16, 45).map((k) => b.create(tenant, k, build(tenant, k))),
+      ...keys(25, 35).map((k) => a.create(tenant, k, build(tenant, k))),
+    ]);
+    const byKey = new Map<string, Set<number>>();
+    for (const r of results) {
+      const key = r.stored.ticket.description;
+      byKey.set(key, (byKey.get(key) ?? new Set()).add(r.stored.ticket.number));
+    }
+    expect(byKey.size).toBe(45);
+    for (const numbers of byKey.values()) expect(numbers.size).toBe(1); // the same ticket each time
+    expect(results.filter((r) => r.created)).toHaveLength(45);
+    const numbers = [...byKey.values()].map((s) => [...s][0]).sort((x, y) => x - y);
+    expect(numbers).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    for (const n of numbers) {
+      const stored = await a.get(tenant, n);
+      expect(byKey.get(stored!.ticket.description)?.has(n)).toBe(true);
+    }
+  }, 30_000);
 });
 
 describe('long text', () => {
