@@ -7,8 +7,8 @@ import {
   Signature,
   TermCounts,
   addMembers,
-  dayKey,
-  dayKeys,
+  weekKey,
+  weekKeys,
   groupLabel,
 } from '../domain/reports/recurring';
 import { Person } from '../domain/tickets/ticket';
@@ -58,8 +58,8 @@ export function groupIdOf(category: Category, firstNumber: number): string {
   return `${category}-${pad(firstNumber, 9)}`;
 }
 
-const signaturePartition = (tenantId: string, category: Category, day: string) =>
-  `${keyPart(tenantId)}|s|${category}|${day}`;
+const signaturePartition = (tenantId: string, category: Category, week: string) =>
+  `${keyPart(tenantId)}|s|${category}|w${week}`;
 const groupPartition = (tenantId: string) => `${keyPart(tenantId)}|g`;
 
 const Members = z.array(z.object({ n: z.number().int(), id: z.string(), at: z.string() }));
@@ -166,11 +166,11 @@ export class RecurringRepository {
     until: Date,
   ): Promise<StoredSignature[]> {
     return guard(async () => {
-      const days = dayKeys(since, until);
-      const perDay = await Promise.all(
-        days.map(async (day) => {
+      const weeks = weekKeys(since, until);
+      const perWeek = await Promise.all(
+        weeks.map(async (week) => {
           const out: StoredSignature[] = [];
-          const pk = signaturePartition(tenantId, category, day);
+          const pk = signaturePartition(tenantId, category, week);
           for await (const r of this.tables.problems.listEntities<Record<string, unknown>>({
             queryOptions: { filter: odata`PartitionKey eq ${pk} and at ge ${since}` },
           })) {
@@ -179,7 +179,7 @@ export class RecurringRepository {
           return out;
         }),
       );
-      return perDay
+      return perWeek
         .flat()
         .filter((s) => s.at.getTime() <= until.getTime())
         .sort((a, b) => a.at.getTime() - b.at.getTime() || a.number - b.number);
@@ -197,7 +197,7 @@ export class RecurringRepository {
       try {
         return rowToSignature(
           await this.tables.problems.getEntity<Record<string, unknown>>(
-            signaturePartition(tenantId, category, dayKey(at)),
+            signaturePartition(tenantId, category, weekKey(at)),
             pad(number, 9),
           ),
         );
@@ -213,7 +213,7 @@ export class RecurringRepository {
     await guard(() =>
       this.tables.problems.upsertEntity(
         {
-          partitionKey: signaturePartition(tenantId, category, dayKey(s.at)),
+          partitionKey: signaturePartition(tenantId, category, weekKey(s.at)),
           rowKey: pad(s.number, 9),
           number: s.number,
           trackingId: s.trackingId,

@@ -4,6 +4,8 @@ import {
   addMembers,
   bestMatch,
   dayKeys,
+  weekKey,
+  weekKeys,
   groupLabel,
   isSimilar,
   signatureOf,
@@ -225,5 +227,25 @@ describe('the group card', () => {
     const card = recurringSample('en', 'largest') as Record<string, unknown>;
     expect(cardText(card)).toContain('… and 390 more');
     expect(cardText(card)).toContain('\\*\\*bold\\*\\* \\[x\\]');
+  });
+});
+
+describe('signature partitions by UTC week', () => {
+  it('a 7-day window reads the weeks it touches (two, not eight days)', () => {
+    const now = new Date('2026-11-27T10:00:00Z'); // a Friday
+    const since = windowStart(now, 7);
+    expect(weekKey(now)).toBe('20261123'); // its Monday
+    expect(weekKey(new Date('2026-11-23T00:00:00Z'))).toBe('20261123');
+    expect(weekKey(new Date('2026-11-22T23:59:59Z'))).toBe('20261116'); // Sunday: week before
+    expect(weekKeys(since, now)).toEqual(['20261116', '20261123']);
+    // Every instant of the window lies in one of those weeks.
+    for (let t = since.getTime(); t <= now.getTime(); t += 3_600_000) {
+      expect(weekKeys(since, now)).toContain(weekKey(new Date(t)));
+    }
+    // Across a year's end.
+    expect(weekKeys(new Date('2026-12-28T00:00:00Z'), new Date('2027-01-04T12:00:00Z'))).toEqual([
+      '20261228',
+      '20270104',
+    ]);
   });
 });

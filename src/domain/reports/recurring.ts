@@ -407,7 +407,7 @@ export function windowStart(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
 
-/** The UTC day of an instant, `yyyyMMdd`: the partition its signature is kept in. */
+/** The UTC day of an instant, `yyyyMMdd`. */
 export function dayKey(at: Date): string {
   return at.toISOString().slice(0, 10).replace(/-/g, '');
 }
@@ -417,5 +417,27 @@ export function dayKeys(from: Date, to: Date): string[] {
   const out: string[] = [];
   const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
   for (let t = start; t <= to.getTime(); t += DAY_MS) out.push(dayKey(new Date(t)));
+  return out;
+}
+
+/** The start of an instant's UTC week (Monday 00:00), as midnight UTC in ms. */
+function weekStart(at: Date): number {
+  const day = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  const sinceMonday = (new Date(day).getUTCDay() + 6) % 7;
+  return day - sinceMonday * DAY_MS;
+}
+
+/**
+ * The UTC week of an instant, as its Monday `yyyyMMdd`: the partition its signature is kept in
+ * (a 7-day window touches two weeks, so matching reads two partitions, not eight days).
+ */
+export function weekKey(at: Date): string {
+  return dayKey(new Date(weekStart(at)));
+}
+
+/** Every UTC week from the one of `from` to the one of `to`, oldest first. */
+export function weekKeys(from: Date, to: Date): string[] {
+  const out: string[] = [];
+  for (let t = weekStart(from); t <= to.getTime(); t += 7 * DAY_MS) out.push(dayKey(new Date(t)));
   return out;
 }
