@@ -138,10 +138,6 @@ function rowToClaim(r: R): ReplyClaim {
   };
 }
 
-/**
- * One partition per person (`tenant|user`): profile, ticket index, drafts and reply claims.
- * A person's rows grow with their own tickets only.
- */
 /** A merge of the profile row: only the columns that changed. */
 export type ProfileChange = R & { partitionKey: string; rowKey: string };
 
@@ -183,6 +179,10 @@ export function profileChange(
   return changed ? row : undefined;
 }
 
+/**
+ * One partition per person (`tenant|user`): profile, ticket index, drafts and reply claims.
+ * A person's rows grow with their own tickets only.
+ */
 export class UserRepository {
   constructor(private readonly tables: Tables) {}
 
