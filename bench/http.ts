@@ -15,7 +15,6 @@
  * started inside this process, attributed to the turn or to the outbox by `workScope`.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -23,22 +22,15 @@ import { loadConfig } from '../src/config';
 import { startBot } from '../src/index';
 import { createLogger } from '../src/logger';
 import { workScope } from '../src/work-scope';
-import {
-  BotProcess,
-  freePort,
-  spawnBot,
-  spawnDesk,
-  waitHealthy,
-} from '../test/support/bot-process';
+import { BotProcess, spawnBot, spawnDesk, waitHealthy } from '../test/support/bot-process';
 import {
   ChannelMember,
   FakeTeams,
   SentMessage,
   TeamChannel,
-  TeamsUser,
   accountFor,
   cardOf,
-  makeChannel,
+  setUpTriage,
 } from '../test/support/fake-teams';
 import { BenchContext, BenchModule, Figure } from './types';
 
@@ -129,13 +121,6 @@ async function creationLoad(teams: FakeTeams, url: string, c: number, n: number)
   return result;
 }
 
-/** Peak resident set size of a process so far (VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
 /** Waits until `count()` reaches `target` (the outbox of a child process catching up). */
 async function until(what: string, count: () => number, target: number, ms = 180_000) {
   const end = Date.now() + ms;
@@ -153,16 +138,6 @@ const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
       m.id === m.conversationId.split(';messageid=')[1] &&
       cardOf(m.activity) !== undefined,
   );
-
-/** The triage channel of a desk that is already running at `url`, set up by `admin`. */
-async function setUpDesk(teams: FakeTeams, url: string, admin: TeamsUser, agents: TeamsUser[]) {
-  teams.setBotUrl(url);
-  const triage = makeChannel('Triage');
-  teams.setRoster(triage.teamId, [admin, ...agents]);
-  const res = await new ChannelMember(teams, admin, triage).say('setup triage');
-  if (res.status !== 200) throw new Error(`setup triage: HTTP ${res.status}`);
-  return triage;
-}
 
 /** Storage round trips of one creation and one card action, in the turn and in the outbox. */
 async function roundTrips(ctx: BenchContext, teams: FakeTeams) {
@@ -197,7 +172,8 @@ async function roundTrips(ctx: BenchContext, teams: FakeTeams) {
   const url = `http://127.0.0.1:${bot.port}`;
   try {
     await waitHealthy(url, 30_000, 20);
-    const triage = await setUpDesk(teams, url, admin, [agent]);
+    teams.setBotUrl(url);
+    const triage = await setUpTriage(teams, admin, [admin, agent]);
     const settle = async () => {
       await bot.dispatcher.sweep();
       await bot.dispatcher.idle();
@@ -257,26 +233,13 @@ async function startup(ctx: BenchContext) {
       child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`bare import: ${code}`))));
     });
     bareMs.push(performance.now() - t0);
-    const port = await freePort();
     const t1 = performance.now();
-    const child = spawn(process.execPath, [PRODUCT_MAIN], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        PORT: String(port),
-        TABLES_CONNECTION_STRING: ctx.connectionString,
-        TABLES_PREFIX: 'benchstart',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    await waitHealthy(`http://127.0.0.1:${port}`, 60_000, 10);
+    const bot = await spawnBot(
+      { TABLES_CONNECTION_STRING: ctx.connectionString, TABLES_PREFIX: 'benchstart' },
+      { main: PRODUCT_MAIN, pollMs: 10 },
+    );
     botMs.push(performance.now() - t1);
-    await new Promise<void>((ok) => {
-      child.once('exit', () => ok());
-      child.kill('SIGTERM');
-    });
+    await bot.stop();
     ctx.progress(
       `  start ${i + 1}: bare import ${bareMs[i].toFixed(0)} ms, bot healthy ${botMs[i].toFixed(0)} ms`,
     );
@@ -304,7 +267,7 @@ export const http: BenchModule = {
       await creationLoad(teams, baseline.url, 4, WARMUP);
       const base1 = await creationLoad(teams, baseline.url, 1, C1_REQUESTS);
       const base16 = await creationLoad(teams, baseline.url, 16, C16_REQUESTS);
-      const baseRss = peakRssMb(baseline.child.pid!);
+      const baseRss = baseline.peakRssMb();
       ctx.progress(
         `baseline: c=1 ${base1.rps.toFixed(0)}/s p95 ${base1.p95.toFixed(1)} ms; ` +
           `c=16 ${base16.rps.toFixed(0)}/s p95 ${base16.p95.toFixed(1)} ms; peak RSS ${baseRss.toFixed(0)} MB`,
@@ -354,7 +317,7 @@ export const http: BenchModule = {
       await closedLoop(4, 32, click);
       const clicks = await closedLoop(16, CLICKS, (i) => click(i + 32));
       if (clicks.failures > 0) throw new Error(`${clicks.failures} clicks failed`);
-      const rss = peakRssMb(product.child.pid!);
+      const rss = product.peakRssMb();
       ctx.progress(
         `product: Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms; peak RSS ${rss.toFixed(0)} MB`,
       );

@@ -319,9 +319,7 @@ export class IntakeService {
 
   async reclaimReply(tenantId: string, userId: string, replyKey: string, ctx: UserContext) {
     const claim = ctx.claim;
-    if (!claim || claim.state === 'sent') return false;
-    const age = systemClock.now().getTime() - claim.claimedAt.getTime();
-    if (age < CLAIM_TTL_MS) return false;
+    if (!claim || claim.state === 'sent' || this.claimLeftMs(claim) > 0) return false;
     return this.deps.users.reclaim(tenantId, userId, replyKey, claim, systemClock.now());
   }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { freshPrefix, testConnectionString, testTables } from '../support/bot-harness';
 import { BotProcess, spawnDesk } from '../support/bot-process';
@@ -83,8 +82,7 @@ describe('load: 200 requesters at once (#9 item 6)', () => {
     const ms = turns.map((t) => t.ms).sort((a, b) => a - b);
     const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))];
     // Figures for docs/reliability.md.
-    const status = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8');
-    const peakMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+    const peakMb = bot.peakRssMb();
     console.log(
       `load: ${REQUESTERS} turns in ${wall.toFixed(0)} ms; p50 ${pct(50).toFixed(0)} ms, ` +
         `p95 ${pct(95).toFixed(0)} ms, max ${ms[ms.length - 1].toFixed(0)} ms; ` +

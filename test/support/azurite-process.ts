@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
-import { freePort } from './bot-process';
+import { exited, freePort } from './bot-process';
 
 /**
  * An Azurite table service of a test's own, as a child process that can be paused, stopped,
@@ -53,11 +53,6 @@ export function connectionStringFor(port: number): string {
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
     `AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`
   );
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((ok) => child.once('exit', () => ok()));
 }
 
 async function waitListening(port: number, child: ChildProcess, timeoutMs = 20_000) {

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { resolve } from 'node:path';
-import { ChannelMember, FakeTeams, TeamChannel, TeamsUser, makeChannel } from './fake-teams';
+import { FakeTeams, TeamChannel, TeamsUser, setUpTriage } from './fake-teams';
 
 /**
  * The bot as its own operating-system process (`node dist/src/index.js`, what `npm start` runs),
@@ -19,6 +19,8 @@ export interface BotProcess {
   stop(): Promise<void>;
   /** SIGKILL at once: no shutdown code runs */
   kill(): Promise<void>;
+  /** the process's peak resident memory so far (VmHWM), in MB */
+  peakRssMb(): number;
 }
 
 /** The built entry point; `TEST_BOT_MAIN` points elsewhere (e.g. a build of your own). */
@@ -61,7 +63,8 @@ export async function setClock(url: string, body: { now: string } | { advanceMin
   return (await res.json()) as { now: string };
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** Resolves once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((ok) => child.once('exit', () => ok()));
 }
@@ -89,16 +92,13 @@ export async function spawnDesk(
   const bot = await spawnBot(env, { nodeArgs: opts.nodeArgs, main: opts.main });
   teams.setBotUrl(bot.url);
   if (opts.now) await setClock(bot.url, { now: opts.now });
-  const triage = makeChannel('Triage');
-  teams.setRoster(triage.teamId, [opts.admin, ...(opts.agents ?? [])]);
-  const res = await new ChannelMember(teams, opts.admin, triage).say('setup triage');
-  if (res.status !== 200) throw new Error(`setup triage: HTTP ${res.status}`);
+  const triage = await setUpTriage(teams, opts.admin, [opts.admin, ...(opts.agents ?? [])]);
   return { bot, triage };
 }
 
 export async function spawnBot(
   env: Record<string, string>,
-  opts: { nodeArgs?: string[]; waitHealthy?: boolean; main?: string } = {},
+  opts: { nodeArgs?: string[]; waitHealthy?: boolean; main?: string; pollMs?: number } = {},
 ): Promise<BotProcess> {
   const main = opts.main ?? BOT_MAIN;
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\``);
@@ -135,6 +135,10 @@ export async function spawnBot(
       child.kill('SIGKILL');
       await done;
     },
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN) / 1024;
+    },
   };
   if (opts.waitHealthy !== false) {
     // A process that exits while starting fails at once, not after the whole timeout.
@@ -142,7 +146,7 @@ export async function spawnBot(
       throw new Error(`the bot exited while starting (${child.exitCode ?? child.signalCode})`);
     });
     try {
-      await Promise.race([waitHealthy(url, 30_000), died]);
+      await Promise.race([waitHealthy(url, 30_000, opts.pollMs), died]);
     } catch (e) {
       await bot.kill();
       throw new Error(`${(e as Error).message}\n${out}`, { cause: e });

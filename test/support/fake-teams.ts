@@ -482,6 +482,22 @@ export interface TeamChannel {
   name: string;
 }
 
+/**
+ * A new triage channel whose team is `team`, set up by `admin` (`setup triage`, as the spec's
+ * section 9 says); the bot at the fake Teams' URL must list `admin` in SUPPORT_ADMINS.
+ */
+export async function setUpTriage(
+  teams: FakeTeams,
+  admin: TeamsUser,
+  team: TeamsUser[],
+): Promise<TeamChannel> {
+  const triage = makeChannel('Triage');
+  teams.setRoster(triage.teamId, team);
+  const res = await new ChannelMember(teams, admin, triage).say('setup triage');
+  if (res.status !== 200) throw new Error(`setup triage: HTTP ${res.status}`);
+  return triage;
+}
+
 export function makeChannel(name: string): TeamChannel {
   const id = randomUUID().replace(/-/g, '');
   return {

@@ -8,7 +8,7 @@ import {
   TeamChannel,
   TeamsUser,
   cardText,
-  makeChannel,
+  setUpTriage,
 } from './fake-teams';
 
 /** Steps shared by the end-to-end tests that follow a ticket through its life. */
@@ -30,9 +30,7 @@ export async function supportDesk(opts: {
     ...opts.env,
   });
   if (opts.now) await setClock(h.url, { now: opts.now });
-  const triage = makeChannel('Triage');
-  h.teams.setRoster(triage.teamId, opts.team);
-  await new ChannelMember(h.teams, opts.admin, triage).say('setup triage');
+  const triage = await setUpTriage(h.teams, opts.admin, opts.team);
   return { h, triage, member: (who) => new ChannelMember(h.teams, who, triage) };
 }
 
