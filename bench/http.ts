@@ -10,19 +10,13 @@
  *
  * Both run as their own processes against the runner's Azurite, answering a stub connector on
  * loopback (the fake Teams of the tests), driven by a closed-loop client: `c` requests in flight,
- * each sent as soon as the previous one of its lane was answered. The storage round trips of a
- * creation and of a card action are counted by a pipeline policy on the table clients of a bot
- * started inside this process, attributed to the turn or to the outbox by `workScope`.
+ * each sent as soon as the previous one of its lane was answered. Storage round trips are
+ * counted by the `trips` module.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { loadConfig } from '../src/config';
-import { startBot } from '../src/index';
-import { createLogger } from '../src/logger';
-import { workScope } from '../src/work-scope';
-import { BotProcess, spawnBot, spawnDesk, waitHealthy } from '../test/support/bot-process';
+import { BotProcess, spawnBot, spawnDesk } from '../test/support/bot-process';
 import {
   ChannelMember,
   FakeTeams,
@@ -30,7 +24,7 @@ import {
   TeamChannel,
   accountFor,
   cardOf,
-  setUpTriage,
+  setUpSupervisors,
 } from '../test/support/fake-teams';
 import { BenchContext, BenchModule, Figure } from './types';
 
@@ -105,7 +99,7 @@ async function closedLoop(
 
 let people = 0;
 /** A requester the bot has never met, writing one problem in their 1:1 chat. */
-function newRequester(teams: FakeTeams, i: number): Record<string, unknown> {
+export function newRequester(teams: FakeTeams, i: number): Record<string, unknown> {
   const locale = i % 2 ? 'en-US' : 'es-MX';
   const u = teams.user(`Persona ${++people}`, locale);
   return u.messageActivity(`${PROBLEMS[i % PROBLEMS.length]} (${people})`);
@@ -130,7 +124,7 @@ async function until(what: string, count: () => number, target: number, ms = 180
   }
 }
 
-const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
+export const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
   teams.messages.filter(
     (m) =>
       m.conversationId.startsWith(triage.channelId) &&
@@ -138,79 +132,6 @@ const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
       m.id === m.conversationId.split(';messageid=')[1] &&
       cardOf(m.activity) !== undefined,
   );
-
-/** Storage round trips of one creation and one card action, in the turn and in the outbox. */
-async function roundTrips(ctx: BenchContext, teams: FakeTeams) {
-  const counts = { turn: 0, outbox: 0, other: 0 };
-  let counting = false;
-  const counter: PipelinePolicy = {
-    name: 'roundTrips',
-    sendRequest: (request, next) => {
-      if (counting) counts[workScope.getStore() ?? 'other'] += 1;
-      return next(request);
-    },
-  };
-  const admin = accountFor('Bench Admin');
-  const agent = accountFor('Bench Agent');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    TABLES_CONNECTION_STRING: ctx.connectionString,
-    TABLES_PREFIX: 'benchtrips',
-    SUPPORT_ADMINS: admin.aadObjectId,
-    OUTBOX_SWEEP_MS: '600000',
-    LOG_LEVEL: 'silent',
-  });
-  const bot = await startBot({
-    config,
-    host: '127.0.0.1',
-    log: createLogger('silent'),
-    startTypingTimer: false,
-    tablePolicies: [counter],
-    attributeWork: true,
-  });
-  const url = `http://127.0.0.1:${bot.port}`;
-  try {
-    await waitHealthy(url, 30_000, 20);
-    teams.setBotUrl(url);
-    const triage = await setUpTriage(teams, admin, [admin, agent]);
-    const settle = async () => {
-      await bot.dispatcher.sweep();
-      await bot.dispatcher.idle();
-    };
-    for (let i = 0; i < 5; i++) await teams.post(newRequester(teams, i));
-    await settle();
-    const n = 40;
-    counting = true;
-    for (let i = 0; i < n; i++) await teams.post(newRequester(teams, i));
-    const turnCreate = counts.turn / n;
-    await settle();
-    const outboxCreate = counts.outbox / n;
-    const other = counts.other;
-    counting = false;
-    // Assign to me on the triage cards of the measured tickets.
-    const cards = triageCards(teams, triage).slice(-n);
-    const member = new ChannelMember(teams, agent, triage);
-    counts.turn = 0;
-    counts.outbox = 0;
-    counting = true;
-    for (const card of cards) {
-      const res = await member.click(card, 'Assign to me');
-      if (res.status !== 200) throw new Error(`Assign to me: HTTP ${res.status}`);
-    }
-    const turnClick = counts.turn / cards.length;
-    await settle();
-    const outboxClick = counts.outbox / cards.length;
-    counting = false;
-    ctx.progress(
-      `round trips per creation: ${turnCreate} in the turn, ${outboxCreate} in the outbox ` +
-        `(${other} unattributed); per Assign to me: ${turnClick} + ${outboxClick}`,
-    );
-    return { turnCreate, outboxCreate, turnClick, outboxClick };
-  } finally {
-    await bot.stop();
-  }
-}
 
 /** Median time from spawning to a healthy /healthz, and to the exit of a bare import script. */
 async function startup(ctx: BenchContext) {
@@ -257,8 +178,6 @@ export const http: BenchModule = {
     let baseline: BotProcess | undefined;
     let product: BotProcess | undefined;
     try {
-      const trips = await roundTrips(ctx, teams);
-
       ctx.progress('baseline: starting');
       baseline = await spawnBot(
         { TABLES_CONNECTION_STRING: ctx.connectionString, TABLES_PREFIX: 'benchbase' },
@@ -288,6 +207,7 @@ export const http: BenchModule = {
         },
         { admin, agents, main: PRODUCT_MAIN },
       ));
+      await setUpSupervisors(teams, admin);
       let created = 0;
       const create = async (c: number, n: number) => {
         const r = await creationLoad(teams, product!.url, c, n);
@@ -364,20 +284,6 @@ export const http: BenchModule = {
           explanation: `95th percentile at concurrency 16 (same run as the throughput).`,
         },
         {
-          name: 'creation-round-trips-turn',
-          value: trips.turnCreate,
-          baseline: 2,
-          unit: 'requests',
-          maxValue: 4,
-          explanation:
-            'Table round trips a creation makes before its answer (counted by a pipeline policy ' +
-            'on the table clients of a bot in the runner, 40 creations one at a time, each from a ' +
-            'new requester, reads included); the baseline makes 2 (create, read). The outbox ' +
-            `then makes ${trips.outboxCreate.toFixed(1)} more per ticket, after the answer: ` +
-            'posting the triage card and recording where it is, arming the SLA timer, adding ' +
-            "the ticket to the day's report totals, and matching it against recent tickets.",
-        },
-        {
           name: 'card-action-c16-p95',
           value: clicks.p95,
           baseline: base16.p95,
@@ -386,9 +292,7 @@ export const http: BenchModule = {
           explanation:
             `95th percentile of an agent's "Assign to me" (\`adaptiveCard/action\`) answer with ` +
             `16 clicks in flight, each on another ticket's triage card (${load(clicks)}); the ` +
-            "baseline column is the baseline's p95 at concurrency 16. Table round trips per " +
-            `click: ${trips.turnClick.toFixed(1)} in the turn, ${trips.outboxClick.toFixed(1)} ` +
-            'in the outbox afterwards (the card for everyone, the requester card, the SLA timer).',
+            "baseline column is the baseline's p95 at concurrency 16.",
         },
         {
           name: 'startup-healthy',

@@ -12,11 +12,13 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { startAzurite } from '../test/support/azurite-process';
 import { http } from './http';
+import { memory } from './memory';
 import { slaSweep } from './sla-sweep';
+import { trips } from './trips';
 import { BenchContext, BenchModule, Figure } from './types';
 
 /** Every bench module, in the order run and documented. */
-const MODULES: BenchModule[] = [http, slaSweep];
+const MODULES: BenchModule[] = [trips, http, memory, slaSweep];
 
 const DOC = resolve(process.cwd(), 'docs/benchmarks.md');
 

@@ -196,7 +196,7 @@ resource webApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       // The start script without its prestart build: the package holds the compiled server.
-      appCommandLine: 'node dist/src/index.js'
+      appCommandLine: 'node --max-old-space-size=160 dist/src/index.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       http20Enabled: true

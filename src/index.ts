@@ -12,6 +12,8 @@ import { IntakeService, Suggest } from './services/intake.service';
 import { EmailIntakeService } from './services/email-intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
+import { DirectoryLearner } from './teams/directory';
+import { LaterSender } from './teams/later';
 import { TriageService } from './services/triage.service';
 import { SurveyService } from './services/survey.service';
 import { TicketSearchService } from './services/ticket-search.service';
@@ -39,12 +41,14 @@ import { ExportKeyRepository } from './storage/export-key.repository';
 import { TicketRangeRepository } from './storage/ticket-range.repository';
 import { ExportService } from './services/export.service';
 import { AdapterOptions, createAdapter, createTeamsApp } from './teams/app';
-import { createServer } from './server';
+import { TurnGauge, createServer } from './server';
 import { attributeWork } from './work-scope';
 
 export interface RunningBot {
   server: Server;
   dispatcher: OutboxDispatcher;
+  /** the e-mail look-ups made after answering people (tests wait for them) */
+  directory: DirectoryLearner;
   sla: SlaService;
   digest: DigestService;
   port: number;
@@ -170,6 +174,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     cards: () => edge.groupCards,
   });
+  const directory = new DirectoryLearner({
+    adapter,
+    botAppId: config.bot.appId,
+    emails,
+    users,
+    log,
+    // After the dispatcher is made (below): look-ups give way to turns like outbox deliveries.
+    gate: (work) => dispatcher.background(work),
+  });
   const notifier = new TeamsNotifier({
     adapter,
     botAppId: config.bot.appId,
@@ -184,7 +197,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     kbStats: new KbStatsRepository(tables),
     stats,
     recurring,
-    arm: (tenantId, number) => sla.arm(tenantId, number),
+    arm: (ticket) => sla.armFor(ticket),
     autoAssign: config.autoAssign
       ? async (tenantId, number, people) => {
           const open = await tickets.openTickets(tenantId);
@@ -207,10 +220,26 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     post: (tenantId, channel, card) => notifier.postCard(tenantId, channel, card),
   });
-  const dispatcher = new OutboxDispatcher(outbox, (job) => notifier.perform(job), log, {
-    intervalMs: config.outboxSweepMs,
-    claimTtlMs: config.outboxClaimTtlMs,
-    onDead: (job, status) => notifier.reportDead(job, status),
+  const turns = new TurnGauge();
+  const dispatcher = new OutboxDispatcher(
+    outbox,
+    (job, batch) => notifier.perform(job, batch),
+    log,
+    {
+      intervalMs: config.outboxSweepMs,
+      claimTtlMs: config.outboxClaimTtlMs,
+      onDead: (job, status) => notifier.reportDead(job, status),
+      turnsInFlight: () => turns.active,
+      busyTurns: TurnGauge.BUSY,
+    },
+  );
+  turns.onEnd(() => dispatcher.resume());
+  const later = new LaterSender({
+    adapter,
+    botAppId: config.bot.appId,
+    busy: () => turns.busy,
+    gate: (work) => dispatcher.background(work),
+    log,
   });
   const kick = (tenantId: string, number: number, jobs: JobSpec[]) =>
     dispatcher.kick(tenantId, number, jobs);
@@ -278,7 +307,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     survey: { surveys: new SurveyService({ tickets, clock }), log, kick },
     recurring: { recurring, tenants, agents, policy, log },
     logCall: { intake, emails, users, tenants, agents, log },
-    emails,
+    directory,
+    later,
   });
 
   dispatcher.start();
@@ -310,6 +340,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     adapter,
     app,
     log,
+    turns,
     testClock,
     // Moving the test clock looks at the timers due at the new time right away.
     onClockChange: () => {
@@ -352,6 +383,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     clock,
     log,
     dispatcher,
+    directory,
     sla,
     digest,
     stop: async () => {
@@ -360,6 +392,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       await sla.stop();
       await digest.stop();
       await dispatcher.stop();
+      await directory.idle();
+      await later.idle();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();
       await closed;

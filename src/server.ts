@@ -7,8 +7,43 @@ import { ExportEdgeDeps, registerExport } from './edge/export';
 import { Logger } from './logger';
 import { inScope } from './work-scope';
 
+/**
+ * Requests from Teams being answered now. Background work (the outbox) reads it to give way to
+ * them, and hears when one ends.
+ */
+export class TurnGauge {
+  /** Turns at once from which the server counts as busy (background work gives way). */
+  static readonly BUSY = 4;
+  private count = 0;
+  private readonly eased: (() => void)[] = [];
+
+  get active(): number {
+    return this.count;
+  }
+
+  get busy(): boolean {
+    return this.count >= TurnGauge.BUSY;
+  }
+
+  onEnd(listener: () => void): void {
+    this.eased.push(listener);
+  }
+
+  async around<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+      for (const listener of this.eased) listener();
+    }
+  }
+}
+
 export interface ServerDeps {
   adapter: TeamsAdapter;
+  /** counts the turns under way (the outbox gives way to them) */
+  turns?: TurnGauge;
   app: Application<TurnState>;
   log: Logger;
   /** resolves when storage answers; `/healthz` says 503 until then */
@@ -85,11 +120,13 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(400, { code: 'BadRequest', message: 'expected a JSON activity' });
       return;
     }
-    await inScope('turn', () =>
-      deps.adapter.process(req, res, async (context) => {
-        await deps.app.run(context);
-      }),
-    );
+    const turn = () =>
+      inScope('turn', () =>
+        deps.adapter.process(req, res, async (context) => {
+          await deps.app.run(context);
+        }),
+      );
+    await (deps.turns ? deps.turns.around(turn) : turn());
   });
 
   server.get('/healthz', async (_req, res) => {

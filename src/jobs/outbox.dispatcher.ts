@@ -1,6 +1,13 @@
 import { systemClock } from '../domain/clock';
 import { Logger } from '../logger';
-import { JobSpec, OutboxJob, OutboxRepository } from '../storage/outbox.repository';
+import {
+  JobBatch,
+  JobSpec,
+  OutboxJob,
+  OutboxRepository,
+  inSendOrder,
+  specOf,
+} from '../storage/outbox.repository';
 import { statusOf } from '../storage/tables';
 import { inScope } from '../work-scope';
 
@@ -22,6 +29,16 @@ export interface DispatcherOptions {
   onDead?: (job: OutboxJob, status: number | undefined) => Promise<void>;
   /** deliveries at once; the rest wait, those kicked by a change first (default 4) */
   concurrency?: number;
+  /**
+   * Requests from Teams being answered now. While at least `busyTurns` (default 4) are, the
+   * outbox starts no delivery for up to `busyDeferMs` (default 5 s), then one at a time: an
+   * answer owed within Teams' 5 s goes before a card that may come a few seconds later (a burst
+   * of requests would otherwise share the processor with their own triage cards). `resume()`
+   * is called when a turn ends.
+   */
+  turnsInFlight?: () => number;
+  busyTurns?: number;
+  busyDeferMs?: number;
 }
 
 /** Backoff in ms for the n-th failure: 1 s, 2 s, 4 s … up to 5 min, with jitter. */
@@ -62,10 +79,13 @@ export class OutboxDispatcher {
     later: [],
   };
   private running = 0;
+  /** when the current busy spell of the server began (real time), if it is busy */
+  private busySince?: number;
+  private deferTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly perform: (job: OutboxJob) => Promise<void>,
+    private readonly perform: (job: OutboxJob, batch: JobBatch) => Promise<void>,
     private readonly log: Logger,
     private readonly opts: DispatcherOptions,
   ) {}
@@ -88,10 +108,9 @@ export class OutboxDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const ok of [...this.waiting.urgent.splice(0), ...this.waiting.later.splice(0)]) {
-      this.running += 1; // each gives its slot back at once, without working
-      ok();
-    }
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimer = undefined;
+    this.resume(); // the waiting deliveries end at once, without working
     await this.idle();
   }
 
@@ -102,21 +121,44 @@ export class OutboxDispatcher {
     }
   }
 
-  /** The fast path: try these jobs of a ticket now, without making the caller wait. */
+  /**
+   * The fast path: try these jobs of a ticket now, without making the caller wait. The ticket's
+   * other jobs that are due go with them: one read finds them all, one transaction claims them.
+   */
   kick(tenantId: string, number: number, specs: JobSpec[]): void {
-    for (const spec of specs) {
-      this.track(
-        this.slot('urgent', async () => {
-          const job = await this.outbox.job(tenantId, number, spec);
-          if (job && job.state === 'pending') await this.deliver(job);
-        }),
-      );
-    }
+    if (specs.length === 0) return;
+    const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
+    this.track(
+      this.slot('urgent', async () => {
+        const jobs = await inScope(
+          'outbox',
+          () => this.outbox.jobsOf(tenantId, number),
+          'kick: read the jobs',
+        );
+        const now = systemClock.now().getTime();
+        const go = jobs.filter(
+          (j) =>
+            j.state === 'pending' &&
+            (kicked.has(keyOf(j)) || (j.attempts === 0 && j.nextAttemptAt.getTime() <= now)),
+        );
+        await this.deliverAll(go);
+      }),
+    );
   }
 
-  /** Runs `work` when one of the `concurrency` delivery slots is free. */
+  /**
+   * Background work that is not a stored job (an e-mail look-up after a turn): it waits for a
+   * slot like a delivery of the sweep, so it gives way to turns and to new changes. Dropped if the
+   * dispatcher stops first.
+   */
+  background(work: () => Promise<void>): Promise<void> {
+    return this.track(this.slot('later', work));
+  }
+
+  /** Runs `work` when one of the delivery slots is free. */
   private async slot(priority: 'urgent' | 'later', work: () => Promise<void>): Promise<void> {
-    if (this.running >= (this.opts.concurrency ?? 4)) {
+    if (this.running >= this.limit()) {
+      // `resume` takes the slot for this delivery before waking it.
       await new Promise<void>((ok) => this.waiting[priority].push(ok));
     } else {
       this.running += 1;
@@ -125,10 +167,44 @@ export class OutboxDispatcher {
       // Stopping: a job not started yet stays pending in storage for the next sweep.
       if (!this.stopped) await inScope('outbox', work);
     } finally {
-      // The slot passes straight to the next waiting delivery, if any.
+      this.running -= 1;
+      this.resume();
+    }
+  }
+
+  /**
+   * Deliveries allowed at once now: none during the first `busyDeferMs` of a busy spell of the
+   * server, one after that, `concurrency` otherwise.
+   */
+  private limit(): number {
+    if (this.stopped) return Infinity; // the waiting ones end at once, without working
+    const busy = (this.opts.turnsInFlight?.() ?? 0) >= (this.opts.busyTurns ?? 4);
+    if (!busy) {
+      this.busySince = undefined;
+      return this.opts.concurrency ?? 4;
+    }
+    const now = Date.now();
+    this.busySince ??= now;
+    const left = this.busySince + (this.opts.busyDeferMs ?? 5000) - now;
+    if (left <= 0) return 1;
+    // Look again when the deferral ends, should no turn end before.
+    if (!this.deferTimer) {
+      this.deferTimer = setTimeout(() => {
+        this.deferTimer = undefined;
+        this.resume();
+      }, left);
+      this.deferTimer.unref?.();
+    }
+    return 0;
+  }
+
+  /** Starts waiting deliveries while slots are free (a delivery or a turn just ended). */
+  resume(): void {
+    while (this.running < this.limit()) {
       const next = this.waiting.urgent.shift() ?? this.waiting.later.shift();
-      if (next) next();
-      else this.running -= 1;
+      if (!next) return;
+      this.running += 1;
+      next();
     }
   }
 
@@ -165,7 +241,13 @@ export class OutboxDispatcher {
           ? j.nextAttemptAt.getTime() <= now || (releaseHeld && j.lastError === HELD)
           : now - (j.claimedAt?.getTime() ?? 0) > claimTtl,
       );
-      await Promise.all(due.map((j) => this.track(this.slot('later', () => this.deliver(j)))));
+      const byTicket = new Map<number, OutboxJob[]>();
+      for (const j of due) byTicket.set(j.number, [...(byTicket.get(j.number) ?? []), j]);
+      await Promise.all(
+        [...byTicket.values()].map((jobs) =>
+          this.track(this.slot('later', () => this.deliverAll(jobs))),
+        ),
+      );
     }
   }
 
@@ -176,27 +258,58 @@ export class OutboxDispatcher {
     return guarded;
   }
 
-  private async deliver(job: OutboxJob): Promise<void> {
-    const claimed = await this.outbox.claim(job, systemClock.now());
-    if (!claimed) return;
-    try {
-      await this.perform(claimed);
-      await this.outbox.complete(claimed);
-    } catch (e) {
-      const status = statusOf(e);
-      const ctx = { tenantId: job.tenantId, number: job.number, kind: job.kind, status };
-      if (status === 403 || status === 404) {
-        this.log.error(ctx, 'outbox: Teams refused the message for good; kept as dead');
-        await this.outbox.fail(claimed, `HTTP ${status}`, 'dead');
-        await this.opts.onDead?.(claimed, status).catch(() => undefined);
-        return;
-      }
-      const wait =
-        e instanceof HeldError ? 30_000 : (retryAfterMs(e) ?? backoffMs(claimed.attempts));
-      this.log.warn({ ...ctx, retryInMs: Math.round(wait) }, 'outbox: will retry');
-      const message =
-        e instanceof HeldError ? 'held' : status ? `HTTP ${status}` : (e as Error).name;
-      await this.outbox.fail(claimed, message, new Date(systemClock.now().getTime() + wait));
+  /**
+   * Sends jobs of one ticket one after the other, in `inSendOrder`: claimed together, sharing
+   * one read of the ticket, each deleted once delivered (or kept for a retry on its own).
+   */
+  private async deliverAll(jobs: OutboxJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const claimed = await inScope(
+      'outbox',
+      () => this.outbox.claimAll(inSendOrder(jobs), systemClock.now()),
+      'claim',
+    );
+    const batch: JobBatch = {};
+    const completions: Promise<void>[] = [];
+    for (const job of claimed) {
+      const done = await inScope('outbox', () => this.deliverClaimed(job, batch), job.kind);
+      if (done) completions.push(done);
     }
+    await Promise.all(completions);
+  }
+
+  /** Sends one claimed job; the deletion of a delivered job is returned, not awaited. */
+  private async deliverClaimed(
+    claimed: OutboxJob,
+    batch: JobBatch,
+  ): Promise<Promise<void> | undefined> {
+    try {
+      await this.perform(claimed, batch);
+    } catch (e) {
+      await this.failed(claimed, e).catch((err) =>
+        this.log.warn({ err: (err as Error).message, kind: claimed.kind }, 'outbox: not recorded'),
+      );
+      return undefined;
+    }
+    return this.outbox.complete(claimed);
+  }
+
+  /** A delivery failed: kept as dead when Teams refused for good, else retried later. */
+  private async failed(claimed: OutboxJob, e: unknown): Promise<void> {
+    const status = statusOf(e);
+    const ctx = { tenantId: claimed.tenantId, number: claimed.number, kind: claimed.kind, status };
+    if (status === 403 || status === 404) {
+      this.log.error(ctx, 'outbox: Teams refused the message for good; kept as dead');
+      await this.outbox.fail(claimed, `HTTP ${status}`, 'dead');
+      await this.opts.onDead?.(claimed, status).catch(() => undefined);
+      return;
+    }
+    const wait = e instanceof HeldError ? 30_000 : (retryAfterMs(e) ?? backoffMs(claimed.attempts));
+    this.log.warn({ ...ctx, retryInMs: Math.round(wait) }, 'outbox: will retry');
+    const message = e instanceof HeldError ? 'held' : status ? `HTTP ${status}` : (e as Error).name;
+    await this.outbox.fail(claimed, message, new Date(systemClock.now().getTime() + wait));
   }
 }
+
+/** A job's identity within its ticket: its kind and the event it is about. */
+const keyOf = (j: { kind: string; ref?: string }) => `${j.kind}|${j.ref ?? ''}`;

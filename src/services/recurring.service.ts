@@ -18,8 +18,8 @@ import { TicketRepository } from '../storage/ticket.repository';
 export const CARD_MEMBERS = 10;
 /** Attempts during which a job waits for its ticket's triage card (so the link can be shown). */
 const WAIT_FOR_TRIAGE_ATTEMPTS = 5;
-/** Passes of "update the card, then check nothing changed meanwhile". */
-const REFRESH_PASSES = 3;
+/** At most this many card updates in a row for one group (each shows every change before it). */
+const REFRESH_PASSES = 50;
 
 /** One ticket on the group's card. */
 export interface GroupCardMember {
@@ -73,6 +73,9 @@ export type AttachOutcome =
  * an agent attach a playbook to a group.
  */
 export class RecurringService {
+  /** Groups whose card this process is refreshing now; `again`: a member joined meanwhile. */
+  private readonly refreshing = new Map<string, { again: boolean }>();
+
   constructor(
     private readonly deps: {
       repo: RecurringRepository;
@@ -184,19 +187,37 @@ export class RecurringService {
     }
   }
 
-  /** Updates the posted card until it shows the group as stored (later members, a playbook). */
+  /**
+   * Updates the posted card until it shows the group as stored (later members, a playbook). One
+   * refresh per group runs at a time in this process: a member joining meanwhile marks the group
+   * for one more pass instead of updating the card itself (a burst of similar tickets updates the
+   * card a few times, not once per ticket).
+   */
   private async refresh(
     tenantId: string,
     group: StoredGroup,
     channel: ChannelRef,
     cards: GroupCards,
   ): Promise<void> {
-    let shown = group;
-    for (let pass = 0; pass < REFRESH_PASSES; pass++) {
-      await cards.update(tenantId, channel, shown.post!, await this.view(tenantId, shown));
-      const now = await this.deps.repo.group(tenantId, shown.id);
-      if (!now?.post || !changed(shown, now)) return;
-      shown = now;
+    const key = `${tenantId}|${group.id}`;
+    const running = this.refreshing.get(key);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.refreshing.set(key, state);
+    try {
+      let shown = group;
+      for (let pass = 0; pass < REFRESH_PASSES; pass++) {
+        state.again = false;
+        await cards.update(tenantId, channel, shown.post!, await this.view(tenantId, shown));
+        const now = await this.deps.repo.group(tenantId, shown.id);
+        if (!now?.post || (!changed(shown, now) && !state.again)) return;
+        shown = now;
+      }
+    } finally {
+      this.refreshing.delete(key);
     }
   }
 

@@ -83,7 +83,8 @@ export class SlaService {
     await this.armFor(stored.ticket);
   }
 
-  private async armFor(ticket: Ticket): Promise<void> {
+  /** Sets the timer of a ticket just read (the `sla.arm` job reads it once for its batch). */
+  async armFor(ticket: Ticket): Promise<void> {
     const at = nextWake(ticket, this.deps.policy);
     if (!at) return;
     // Never in the past: a wake-up that is due keeps the sweep busy until it is handled.

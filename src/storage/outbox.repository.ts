@@ -1,7 +1,7 @@
 import { TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
 import { keyPart, pad } from './keys';
 import { Tables, statusOf } from './tables';
-import { bucketOf, ticketPartition } from './ticket.repository';
+import { StoredTicket, bucketOf, ticketPartition } from './ticket.repository';
 
 /**
  * The durable outbox: every proactive message is a row written in the same transaction as the
@@ -40,10 +40,52 @@ export const OUTBOX_KINDS = [
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
-/** A job to queue: a kind alone (one per ticket), or a kind about one event (`ref`). */
-export type JobSpec = OutboxKind | { kind: OutboxKind; ref: string };
+/**
+ * The order in which the jobs of one ticket are sent together: the SLA timer (one write, and
+ * first, so that it shares the ticket's read with the card that follows), what people wait for
+ * (the triage card, the requester's card), then the counting and matching (which links the
+ * triage card, so it comes after it).
+ */
+const SEND_ORDER: readonly OutboxKind[] = [
+  'sla.arm',
+  'triage.post',
+  'requester.ack',
+  'triage.update',
+  'requester.update',
+  'handoff.post',
+  'handoff.update',
+  'triage.mention',
+  'channel.notice',
+  'requester.notice',
+  'survey.post',
+  'survey.remind',
+  'survey.alert',
+  'sla.arm',
+  'kb.tally',
+  'stats.tally',
+  'recurring.match',
+];
 
-export function specOf(spec: JobSpec): { kind: OutboxKind; ref?: string } {
+/** Jobs in the order they are sent together (by kind, then by event). */
+export function inSendOrder(jobs: OutboxJob[]): OutboxJob[] {
+  const rank = (j: OutboxJob) => SEND_ORDER.indexOf(j.kind);
+  return [...jobs].sort(
+    (a, b) => rank(a) - rank(b) || Number(a.ref ?? 0) - Number(b.ref ?? 0) || a.number - b.number,
+  );
+}
+
+/**
+ * What the jobs of one ticket, sent one after the other, share: the ticket, read once (a job that
+ * changes it forgets it, so that the next one reads it again).
+ */
+export interface JobBatch {
+  ticket?: Promise<StoredTicket | undefined>;
+}
+
+/** A job to queue: a kind alone (one per ticket), or a kind about one event (`ref`). */
+export type JobSpec = OutboxKind | { kind: OutboxKind; ref: string; data?: string };
+
+export function specOf(spec: JobSpec): { kind: OutboxKind; ref?: string; data?: string } {
   return typeof spec === 'string' ? { kind: spec } : spec;
 }
 
@@ -53,6 +95,8 @@ export interface OutboxJob {
   kind: OutboxKind;
   /** what the job is about beyond the ticket (an event number), when it is not the ticket itself */
   ref?: string;
+  /** what the job needs that the change already knew (JSON), so that it need not read it again */
+  data?: string;
   state: 'pending' | 'sending' | 'dead';
   attempts: number;
   nextAttemptAt: Date;
@@ -73,7 +117,7 @@ export function jobAction(
   spec: JobSpec,
   now: Date,
 ): TransactionAction {
-  const { kind, ref } = specOf(spec);
+  const { kind, ref, data } = specOf(spec);
   return [
     'upsert',
     {
@@ -83,6 +127,7 @@ export function jobAction(
       number,
       kind,
       ref: ref ?? '',
+      data: data ?? '',
       state: 'pending',
       attempts: 0,
       nextAttemptAt: now,
@@ -100,6 +145,7 @@ function rowToJob(r: Row): OutboxJob {
     number: Number(r.number),
     kind: String(r.kind) as OutboxKind,
     ref: typeof r.ref === 'string' && r.ref !== '' ? r.ref : undefined,
+    data: typeof r.data === 'string' && r.data !== '' ? r.data : undefined,
     state: r.state === 'sending' ? 'sending' : r.state === 'dead' ? 'dead' : 'pending',
     attempts: Number(r.attempts ?? 0),
     nextAttemptAt:
@@ -198,6 +244,73 @@ export class OutboxRepository {
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw e;
+    }
+  }
+
+  /** The jobs of one ticket (pending, in flight and dead), in one query. */
+  async jobsOf(tenantId: string, number: number): Promise<OutboxJob[]> {
+    const pk = ticketPartition(tenantId, number);
+    const from = `o|${pad(number, 9)}|`;
+    const to = `o|${pad(number, 9)}}`;
+    const out: OutboxJob[] = [];
+    for await (const r of this.tables.tickets.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${pk} and RowKey gt ${from} and RowKey lt ${to}`,
+      },
+    })) {
+      out.push(rowToJob(r));
+    }
+    return out;
+  }
+
+  /**
+   * Takes several jobs of one ticket for sending in one transaction. When another sender got
+   * one of them first (or it was queued again), the transaction changes nothing and the jobs are
+   * taken one at a time instead; returns those taken.
+   */
+  async claimAll(jobs: OutboxJob[], now: Date): Promise<OutboxJob[]> {
+    if (jobs.length === 1) {
+      const one = await this.claim(jobs[0], now);
+      return one ? [one] : [];
+    }
+    try {
+      const res = await this.tables.tickets.submitTransaction(
+        jobs.map((job) => [
+          'update',
+          {
+            partitionKey: ticketPartition(job.tenantId, job.number),
+            rowKey: jobRowKey(job.number, job.kind, job.ref),
+            state: 'sending',
+            claimedAt: now,
+          },
+          'Merge',
+          { etag: job.etag },
+        ]),
+      );
+      // Sub-responses come in the order of the operations (an update's names no row key); a
+      // response without an etag (never seen) is made good by reading the job.
+      return Promise.all(
+        jobs.map(async (job, i) => ({
+          ...job,
+          state: 'sending' as const,
+          claimedAt: now,
+          etag:
+            res.subResponses[i]?.etag?.trim() ||
+            ((
+              await this.job(
+                job.tenantId,
+                job.number,
+                job.ref ? { kind: job.kind, ref: job.ref } : job.kind,
+              )
+            )?.etag ??
+              ''),
+        })),
+      );
+    } catch (e) {
+      const status = statusOf(e);
+      if (status !== 412 && status !== 404 && status !== 409) throw e;
+      const taken = await Promise.all(jobs.map((job) => this.claim(job, now)));
+      return taken.filter((j): j is OutboxJob => !!j);
     }
   }
 

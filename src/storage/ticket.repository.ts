@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TableEntityResult, TransactionAction, odata } from '@azure/data-tables';
 import { Category } from '../domain/tickets/category';
 import { Impact, Priority, Severity } from '../domain/tickets/priority-matrix';
@@ -280,9 +281,33 @@ export function statsOfEventRow(r: Record<string, unknown>): EventStats | undefi
   }
 }
 
-/** The outbox job that counts an event into the reports, when it adds anything. */
-const tallyJob = (seq: number, stats: EventStats | undefined): JobSpec[] =>
-  stats ? [{ kind: 'stats.tally', ref: String(seq) }] : [];
+/**
+ * The outbox job that counts an event into the reports, when it adds anything. It carries the
+ * event's contribution and time (the job then reads nothing before counting).
+ */
+const tallyJob = (seq: number, at: Date, stats: EventStats | undefined): JobSpec[] =>
+  stats
+    ? [
+        {
+          kind: 'stats.tally',
+          ref: String(seq),
+          data: JSON.stringify({ at: at.toISOString(), stats }),
+        },
+      ]
+    : [];
+
+/** What a `stats.tally` job carries; undefined for a job queued without it (read the event). */
+export function tallyDataOf(data: string | undefined): { at: Date; stats: EventStats } | undefined {
+  if (!data) return undefined;
+  try {
+    const parsed = TallyDataSchema.safeParse(JSON.parse(data));
+    return parsed.success ? { at: new Date(parsed.data.at), stats: parsed.data.stats } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const TallyDataSchema = z.object({ at: z.string().datetime(), stats: EventStatsSchema });
 
 export function rowToEvent(r: Record<string, unknown>): TicketEvent {
   let data: Record<string, unknown> = {};
@@ -339,7 +364,7 @@ function creationActions(
   const number = ticket.number;
   const stats = eventStats(undefined, ticket, event);
   // Every new ticket is also matched against the recent ones of its category (spec 7.2).
-  const allJobs: JobSpec[] = [...jobs, ...tallyJob(event.seq, stats), 'recurring.match'];
+  const allJobs: JobSpec[] = [...jobs, ...tallyJob(event.seq, event.at, stats), 'recurring.match'];
   const actions: TransactionAction[] = [
     ['create', { partitionKey: pk, rowKey: idemRowKey(idemKey), number }],
     ['create', ticketToRow(ticket)],
@@ -700,7 +725,7 @@ export class TicketRepository {
       const next: Ticket = { ...change(stored.ticket), eventCount: seq, updatedAt: event.at };
       const { tenantId, number } = next;
       const stats = eventStats(stored.ticket, next, event);
-      const allJobs = [...jobs, ...tallyJob(seq, stats)];
+      const allJobs = [...jobs, ...tallyJob(seq, event.at, stats)];
       const actions: TransactionAction[] = [
         ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
         ['create', eventToRow(tenantId, number, { ...event, seq }, stats)],
@@ -778,7 +803,12 @@ export class TicketRepository {
         row.handoffConversationId = refs.handoffCard.conversationId;
         row.handoffActivityId = refs.handoffCard.activityId;
       }
-      if (jobs.length > 0) await this.outbox.touch(tenantId, number);
+      // One row alone is a plain merge: a transaction costs the SDK a client of its own.
+      if (jobs.length === 0) {
+        await this.tables.tickets.updateEntity(row, 'Merge');
+        return;
+      }
+      await this.outbox.touch(tenantId, number);
       await this.tables.tickets.submitTransaction([
         ['update', row, 'Merge'],
         ...jobs.map((k) => jobAction(tenantId, number, k, now)),

@@ -33,7 +33,8 @@ import { MessageExtensionDeps } from './message-extension/deps';
 import { registerMessageExtension } from './message-extension/routes';
 import { registerInvokeFallback } from './invoke-fallback';
 import { LOG_CALL_VERBS, LogCallDeps, runLogCallAction } from './card-actions/log-call-actions';
-import { EmailIndexRepository } from '../storage/email-index.repository';
+import { DirectoryLearner } from './directory';
+import { LaterSender } from './later';
 import { DeskAdapter, OutgoingCredentialFactory, OutgoingCredentials } from './desk-adapter';
 
 export interface TeamsDeps {
@@ -51,8 +52,10 @@ export interface TeamsDeps {
   recurring?: RecurringActionDeps;
   /** `log call`: a phone or e-mail request registered by an agent for someone */
   logCall: LogCallDeps;
-  /** the e-mail → person index, filled as people write to the bot in 1:1 */
-  emails?: EmailIndexRepository;
+  /** fills the e-mail → person index as people write to the bot in 1:1 */
+  directory?: DirectoryLearner;
+  /** sends the extras (the self-help offer) after the answers while the server is busy */
+  later?: LaterSender;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };

@@ -1,4 +1,4 @@
-import { TeamsInfo, TurnContext } from 'botbuilder';
+import { CloudAdapter, ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
 import { Locale } from '../domain/i18n';
 import { Person } from '../domain/tickets/ticket';
 import { Logger } from '../logger';
@@ -7,28 +7,32 @@ import {
   isEmailAddress,
   normalizeEmail,
 } from '../storage/email-index.repository';
-import { Profile } from '../storage/user.repository';
+import { Profile, UserRepository, profileChange } from '../storage/user.repository';
+import { inScope } from '../work-scope';
 
 /** How long a person's e-mail address, once read from Teams, is trusted before it is read again. */
 export const DIRECTORY_REFRESH_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** True when the person's e-mail addresses are to be read (never read, or read 30 days ago). */
+export function directoryDue(profile: Profile | undefined, now: Date = new Date()): boolean {
+  const last = profile?.directoryAt;
+  return !last || now.getTime() - last.getTime() >= DIRECTORY_REFRESH_MS;
+}
+
 /**
  * Learns the e-mail addresses of the person writing in the 1:1 chat (Teams' `email` and
  * `userPrincipalName` of their TeamsChannelAccount) and records them in the e-mail index, so
- * that an agent who logs a call for that address reaches them. Read once, then every 30 days;
- * a failed look-up never fails the turn. Returns when it was read (for the profile), if it was.
+ * that an agent who logs a call for that address reaches them. A failed look-up never fails
+ * anything. Returns when it was read (for the profile), if it was.
  */
 export async function learnEmail(
   ctx: TurnContext,
   deps: { emails: EmailIndexRepository; log: Logger },
   tenantId: string,
   who: Person,
-  profile: Profile | undefined,
   locale: Locale,
   now: Date = new Date(),
 ): Promise<Date | undefined> {
-  const last = profile?.directoryAt;
-  if (last && now.getTime() - last.getTime() < DIRECTORY_REFRESH_MS) return undefined;
   const userId = ctx.activity.from?.id;
   if (!userId) return undefined;
   try {
@@ -47,5 +51,62 @@ export async function learnEmail(
     deps.log.warn({ status, err: (e as Error).message }, 'member look-up failed');
     // Teams said no (not found, forbidden): ask again after the refresh period, not every turn.
     return status && status >= 400 && status < 500 ? now : undefined;
+  }
+}
+
+/**
+ * Reads a person's e-mail addresses after the bot answered them, not during the turn: the
+ * look-up is a call to Teams and a write that the answer does not need (Teams waits for the
+ * answer; the e-mail index is needed only when an agent later logs a call for that address).
+ * It runs as a proactive turn in the person's chat; one at a time per person. Not durable on
+ * purpose: a look-up lost with the process is simply made at the person's next message.
+ */
+export class DirectoryLearner {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: {
+      adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
+      botAppId: string;
+      emails: EmailIndexRepository;
+      users: UserRepository;
+      log: Logger;
+      /** runs the look-up when background work may (the outbox's slots); at once without it */
+      gate?: (work: () => Promise<void>) => Promise<void>;
+    },
+  ) {}
+
+  /** Starts the look-up for the writer of `activity` when it is due; returns at once. */
+  learnAfter(
+    activity: TurnContext['activity'],
+    tenantId: string,
+    who: Person,
+    profile: Profile | undefined,
+    locale: Locale,
+  ): void {
+    const key = `${tenantId}|${who.id}`;
+    if (!directoryDue(profile) || this.running.has(key)) return;
+    const ref = TurnContext.getConversationReference(activity) as ConversationReference;
+    const lookUp = () =>
+      inScope(
+        'outbox',
+        () =>
+          this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
+            const at = await learnEmail(ctx, this.deps, tenantId, who, locale);
+            if (!at) return;
+            const row = profileChange(tenantId, who.id, profile, { directoryAt: at });
+            if (row) await this.deps.users.writeProfile(row);
+          }),
+        'directory',
+      );
+    const work = (this.deps.gate ? this.deps.gate(lookUp) : lookUp())
+      .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'directory look-up failed'))
+      .finally(() => this.running.delete(key));
+    this.running.set(key, work);
+  }
+
+  /** Waits for the look-ups under way (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 }

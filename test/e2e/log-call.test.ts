@@ -1,4 +1,5 @@
 import { emailRequesterId } from '../../src/domain/intake/email';
+import { EmailIndexRepository } from '../../src/storage/email-index.repository';
 import { TicketRepository } from '../../src/storage/ticket.repository';
 import { Harness, waitFor } from '../support/bot-harness';
 import {
@@ -76,10 +77,30 @@ beforeAll(async () => {
   await new ChannelMember(h.teams, admin, tier2).say('setup tier 2');
   karen = h.teams.user('Karen Conocida', 'es-MX', undefined, 'Karen.Conocida@contoso.com');
   await karen.say('hola');
+  await h.bot.directory.idle(); // her e-mail is read from Teams after the answer
 });
 afterAll(async () => h.close());
 
 describe('log call / registrar llamada', () => {
+  it("reads a person's e-mail from Teams once, after answering them", async () => {
+    const lookups = () =>
+      h.teams.requests.filter((r) => r.method === 'GET' && /\/members\//.test(r.path)).length;
+    const before = lookups();
+    const omar = h.teams.user('Omar Nuevo', 'es-MX', undefined, 'Omar.Nuevo@contoso.com');
+    const hello = await omar.say('hola');
+    expect(hello.status).toBe(200);
+    await h.bot.directory.idle();
+    expect(lookups()).toBe(before + 1);
+    const emails = new EmailIndexRepository(h.bot.tables);
+    expect(await emails.find(TENANT_ID, 'omar.nuevo@contoso.com')).toMatchObject({
+      name: 'Omar Nuevo',
+      locale: 'es',
+    });
+    await omar.say('mis tickets');
+    await h.bot.directory.idle();
+    expect(lookups()).toBe(before + 1); // known now: not read again for 30 days
+  });
+
   it('opens the form for an agent of the triage team, in English', async () => {
     const form = await openForm(luisHere);
     const card = cardOf(form.activity)!;

@@ -23,8 +23,30 @@ export interface BotProcess {
   peakRssMb(): number;
 }
 
+/** The repository's root (the nearest folder above with a package.json). */
+function repoRoot(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const up = resolve(dir, '..');
+    if (up === dir) throw new Error(`no package.json above ${from}`);
+    dir = up;
+  }
+  return dir;
+}
+
+/**
+ * The node flags of `npm start` (package.json's start script, e.g. the heap limit), so that a
+ * spawned bot runs as in production.
+ */
+export function startNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(repoRoot(), 'package.json'), 'utf8'));
+  return String(pkg.scripts?.start ?? '')
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'));
+}
+
 /** The built entry point; `TEST_BOT_MAIN` points elsewhere (e.g. a build of your own). */
-export const BOT_MAIN = process.env.TEST_BOT_MAIN ?? resolve(__dirname, '../../dist/src/index.js');
+export const BOT_MAIN = process.env.TEST_BOT_MAIN ?? resolve(repoRoot(), 'dist/src/index.js');
 
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -103,7 +125,8 @@ export async function spawnBot(
   const main = opts.main ?? BOT_MAIN;
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\``);
   const port = await freePort();
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), main], {
+  // The flags of `npm start` first; a test's own (a CPU profile) after them.
+  const child = spawn(process.execPath, [...startNodeArgs(), ...(opts.nodeArgs ?? []), main], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',

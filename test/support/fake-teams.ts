@@ -498,6 +498,15 @@ export async function setUpTriage(
   return triage;
 }
 
+/** A supervisors channel set up by `admin` (recurring problems and low ratings go there). */
+export async function setUpSupervisors(teams: FakeTeams, admin: TeamsUser): Promise<TeamChannel> {
+  const supervisors = makeChannel('Supervisors');
+  teams.setRoster(supervisors.teamId, [admin]);
+  const res = await new ChannelMember(teams, admin, supervisors).say('setup supervisors');
+  if (res.status !== 200) throw new Error(`setup supervisors: HTTP ${res.status}`);
+  return supervisors;
+}
+
 export function makeChannel(name: string): TeamChannel {
   const id = randomUUID().replace(/-/g, '');
   return {

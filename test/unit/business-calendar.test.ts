@@ -80,6 +80,34 @@ describe('business minutes', () => {
   });
 });
 
+describe('business minutes: the same-day shortcut agrees with counting', () => {
+  // Zones with daylight saving (Madrid, New York) and a half-hour offset (Kolkata).
+  const calendars: BusinessCalendar[] = [
+    mexico,
+    madrid,
+    { ...mexico, timeZone: 'America/New_York', start: '08:30', end: '17:15' },
+    { ...mexico, timeZone: 'Asia/Kolkata', start: '09:30', end: '18:00', holidays: [] },
+  ];
+  it('lands in working hours, exactly `minutes` business minutes later, for 4,000 instants', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    // Around the spring and autumn clock changes and the year's end.
+    const from = [Date.UTC(2026, 2, 5), Date.UTC(2026, 9, 20), Date.UTC(2026, 11, 20)];
+    for (let i = 0; i < 4000; i++) {
+      const cal = calendars[i % calendars.length];
+      const start = new Date(from[i % 3] + Math.floor(rand() * 20 * 24 * 60) * 60_000);
+      const minutes = [5, 15, 60, 240, 480, 1440][Math.floor(rand() * 6)];
+      const due = addBusinessMinutes(start, minutes, cal);
+      expect(businessMinutesBetween(start, due, cal)).toBeCloseTo(minutes, 6);
+      // Never later than needed: one minute earlier is short of the target.
+      expect(businessMinutesBetween(start, new Date(due.getTime() - 60_000), cal)).toBeLessThan(
+        minutes,
+      );
+      expect(isBusinessDay(due, cal)).toBe(true);
+    }
+  });
+});
+
 describe('SLA policy file', () => {
   const policy = parseSlaPolicy(policyFile);
 

@@ -293,6 +293,19 @@ interface CompiledPlaybook {
  * shorter than three letters are dropped, and words with digits are matched as they are.
  */
 function wordKeys(word: string): WordKeys {
+  const known = wordKeysMemo.get(word);
+  if (known) return known;
+  const keys = stemsOf(word);
+  // Words repeat across requests: the stems of the most recent few thousand are kept.
+  if (wordKeysMemo.size >= WORD_MEMO_SIZE) wordKeysMemo.clear();
+  wordKeysMemo.set(word, keys);
+  return keys;
+}
+
+const WORD_MEMO_SIZE = 20_000;
+const wordKeysMemo = new Map<string, WordKeys>();
+
+function stemsOf(word: string): WordKeys {
   if (word.length < 3 || /[0-9]/.test(word)) return { keys: new Set([word]), spanish: word };
   const spanish = spanishStemmer.stem(word);
   const keys = new Set([word, englishStemmer.stem(word), spanish]);
@@ -338,16 +351,10 @@ function compile(playbook: Playbook): CompiledPlaybook {
 
 function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
-  const cache = new Map<string, WordKeys>();
   normalise(text).forEach((clause, index) => {
     for (const word of clause) {
       if (tokens.length >= MAX_TOKENS) return;
-      let keys = cache.get(word);
-      if (!keys) {
-        keys = wordKeys(word);
-        cache.set(word, keys);
-      }
-      tokens.push({ ...keys, clause: index });
+      tokens.push({ ...wordKeys(word), clause: index });
     }
   });
   return tokens;

@@ -27,11 +27,52 @@ function isWorkingDay(day: DateTime, cal: BusinessCalendar): boolean {
   return cal.workingDays.includes(day.weekday) && !cal.holidays.includes(day.toISODate() ?? '');
 }
 
+/** The working hours of one local day, as instants (ms); `working` false for a day off. */
+interface DayWindow {
+  working: boolean;
+  open: number;
+  close: number;
+}
+
+/**
+ * Working hours of the local day that holds `ms`, memoised per 15 minutes of UTC: every zone's
+ * offset is a multiple of 15 minutes, so such a span never crosses a local midnight.
+ */
+function dayWindow(ms: number, cal: BusinessCalendar): DayWindow {
+  let memo = windows.get(cal);
+  if (!memo) {
+    memo = new Map();
+    windows.set(cal, memo);
+  }
+  const span = Math.floor(ms / QUARTER_MS);
+  const known = memo.get(span);
+  if (known) return known;
+  const day = DateTime.fromMillis(ms, { zone: cal.timeZone }).startOf('day');
+  const found: DayWindow = {
+    working: isWorkingDay(day, cal),
+    open: atTime(day, cal.start).toMillis(),
+    close: atTime(day, cal.end).toMillis(),
+  };
+  if (memo.size >= 10_000) memo.clear();
+  memo.set(span, found);
+  return found;
+}
+
+const QUARTER_MS = 15 * 60_000;
+const windows = new WeakMap<BusinessCalendar, Map<number, DayWindow>>();
+
 /**
  * The instant `minutes` business minutes after `start`: only working hours of working days count;
  * weekends and holidays count zero. Local times come from the calendar's zone (DST-aware).
  */
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
+  // The common case, without luxon: the target falls in the working hours of start's own day.
+  const day = dayWindow(start.getTime(), cal);
+  if (day.working) {
+    const from = Math.max(start.getTime(), day.open);
+    const at = from + minutes * 60_000;
+    if (from < day.close && at <= day.close) return new Date(at);
+  }
   let t: DateTime = DateTime.fromJSDate(start, { zone: cal.timeZone });
   let remaining = minutes;
   // Bounded: a year of calendar days is far beyond any policy target.

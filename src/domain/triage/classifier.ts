@@ -86,11 +86,23 @@ export function tokenize(text: string): string[] {
  * Stems shorter than three letters are dropped ("uses" → "us" is not the word "us"), and tokens
  * with digits (codes, "2fa", "809") are not words, so they are matched as they are.
  */
-function stemKeys(token: string): string[] {
-  if (token.length < 3 || /[0-9]/.test(token)) return [token];
-  const keys = new Set([token, englishStemmer.stem(token), spanishStemmer.stem(token)]);
-  return [...keys].filter((key) => key === token || key.length >= 3);
+function stemKeys(token: string): readonly string[] {
+  const known = stemMemo.get(token);
+  if (known) return known;
+  const keys =
+    token.length < 3 || /[0-9]/.test(token)
+      ? [token]
+      : [...new Set([token, englishStemmer.stem(token), spanishStemmer.stem(token)])].filter(
+          (key) => key === token || key.length >= 3,
+        );
+  // Words repeat across requests: the stems of the most recent few thousand are kept.
+  if (stemMemo.size >= STEM_MEMO_SIZE) stemMemo.clear();
+  stemMemo.set(token, keys);
+  return keys;
 }
+
+const STEM_MEMO_SIZE = 20_000;
+const stemMemo = new Map<string, readonly string[]>();
 
 /** True when `a` and `b` differ by at most one edit (insert, delete, substitute or swap). */
 function withinOneEdit(a: string, b: string): boolean {

@@ -13,9 +13,9 @@ import {
   UserRepository,
   profileChange,
 } from '../../storage/user.repository';
-import { EmailIndexRepository } from '../../storage/email-index.repository';
 import { TicketAttachment } from '../../domain/tickets/ticket';
-import { learnEmail } from '../directory';
+import { DirectoryLearner } from '../directory';
+import { LaterSender } from '../later';
 import { chatAttachments } from './chat-attachments';
 import { intakeChoiceCard } from '../cards/intake-choice.card';
 import { asAttachment } from '../cards/render';
@@ -31,8 +31,10 @@ export interface PersonalDeps {
   users: UserRepository;
   trackingPrefix: string;
   log: Logger;
-  /** the e-mail → person index, filled as people write to the bot (log call finds them there) */
-  emails?: EmailIndexRepository;
+  /** fills the e-mail → person index as people write to the bot (log call finds them there) */
+  directory?: DirectoryLearner;
+  /** sends the extras (the self-help offer) after the answers while the server is busy */
+  later?: LaterSender;
 }
 
 /** A message in the 1:1 chat: a command of the contract, or a problem that becomes a ticket. */
@@ -51,21 +53,10 @@ export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps
   try {
     const user = await deps.intake.context(tenantId, who.id, replyKey);
     locale = clientLocale(ctx, user.profile?.language);
-    const directoryAt = deps.emails
-      ? await learnEmail(
-          ctx,
-          { emails: deps.emails, log: deps.log },
-          tenantId,
-          who,
-          user.profile,
-          clientLocale(ctx),
-        )
-      : undefined;
     const profile = profileChange(tenantId, who.id, user.profile, {
       name: who.name,
       conversation: conversationRefOf(activity),
       clientLocale: clientLocale(ctx),
-      ...(directoryAt ? { directoryAt } : {}),
     });
     // A new ticket writes the profile with its index row (one round trip less); else now.
     const creates = intent.kind === 'freeText' && !user.claim && !hasOpen(user);
@@ -80,6 +71,8 @@ export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps
       attachments,
       creates ? profile : undefined,
     );
+    // After the answer: the person's e-mail addresses, when not known yet (or a month old).
+    deps.directory?.learnAfter(activity, tenantId, who, user.profile, clientLocale(ctx));
   } catch (e) {
     if (e instanceof StorageUnavailableError) {
       deps.log.warn({ activityId: activity.id, code: e.code }, 'storage unavailable');
@@ -285,7 +278,9 @@ async function freeText(
         id,
       ),
     );
-    if (result.created) await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log);
+    if (result.created) {
+      await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log, deps.later);
+    }
   }
 }
 

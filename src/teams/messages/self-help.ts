@@ -5,6 +5,7 @@ import { Ticket } from '../../domain/tickets/ticket';
 import { Logger } from '../../logger';
 import { asAttachment } from '../cards/render';
 import { stepsCard } from '../cards/steps.card';
+import { LaterSender } from '../later';
 
 /**
  * Right after intake (spec 3.2): when a self-help playbook matches the request, its steps are
@@ -25,13 +26,29 @@ export function selfHelpCard(locale: Locale, ticket: Ticket) {
   });
 }
 
-/** Sends the offer after the acknowledgement; a failure only loses the offer, never the ticket. */
+/**
+ * Sends the offer after the acknowledgement; a failure only loses the offer, never the ticket.
+ * With `later`, while the server is busy answering Teams, the offer is matched and sent after the
+ * answers instead of in this turn.
+ */
 export async function offerSelfHelp(
   ctx: TurnContext,
   locale: Locale,
   ticket: Ticket,
   log: Logger,
+  later?: LaterSender,
 ): Promise<void> {
+  if (later?.busy()) {
+    later.send(
+      ctx.activity,
+      () => {
+        const card = selfHelpCard(locale, ticket);
+        return card ? { attachments: [asAttachment(card)] } : undefined;
+      },
+      'self-help',
+    );
+    return;
+  }
   const card = selfHelpCard(locale, ticket);
   if (!card) return;
   await ctx.sendActivity({ attachments: [asAttachment(card)] }).catch((e) => {

@@ -6,12 +6,12 @@ import { SlaPolicy } from '../../domain/sla/policy';
 import { Ticket } from '../../domain/tickets/ticket';
 import { HeldError } from '../../jobs/outbox.dispatcher';
 import { Logger } from '../../logger';
-import { OutboxJob } from '../../storage/outbox.repository';
+import { JobBatch, OutboxJob, OutboxKind } from '../../storage/outbox.repository';
 import { ChannelRef, TenantRepository, tierChannel } from '../../storage/tenant.repository';
 import { handoffCard, threadLink } from '../cards/handoff.card';
 import { Person } from '../../domain/tickets/ticket';
 import { Agent, AgentDirectory } from '../agents';
-import { TicketRepository } from '../../storage/ticket.repository';
+import { TicketRepository, tallyDataOf } from '../../storage/ticket.repository';
 import { KbStatsRepository } from '../../storage/kb-stats.repository';
 import { StatsRepository } from '../../storage/stats.repository';
 import { localDate } from '../../domain/sla/business-calendar';
@@ -32,6 +32,16 @@ export function threadActivityId(conversationId: string): string | undefined {
   return /;messageid=(\d+)/.exec(conversationId)?.[1];
 }
 
+/** Jobs that record something on the ticket (where a card is): the next job reads it again. */
+const CHANGES_TICKET: ReadonlySet<OutboxKind> = new Set<OutboxKind>([
+  'triage.post',
+  'triage.update',
+  'requester.ack',
+  'handoff.post',
+  'handoff.update',
+  'survey.post',
+]);
+
 /**
  * Performs outbox jobs against Teams: posts a ticket's triage card as a new channel thread,
  * updates cards in place, mentions the on-call agents. Renders from the ticket's current state.
@@ -47,8 +57,8 @@ export class TeamsNotifier {
       agents: AgentDirectory;
       policy: SlaPolicy;
       log: Logger;
-      /** sets the ticket's durable SLA timer (the `sla.arm` job) */
-      arm?: (tenantId: string, number: number) => Promise<void>;
+      /** sets the ticket's durable SLA timer (the `sla.arm` job), from its current state */
+      arm?: (ticket: Ticket) => Promise<void>;
       /** give each new ticket to the least-loaded agent of tier 1 (spec 2.4; off by default) */
       autoAssign?: (tenantId: string, number: number, agents: Person[]) => Promise<void>;
       supportAdmins?: string[];
@@ -63,10 +73,21 @@ export class TeamsNotifier {
     },
   ) {}
 
-  async perform(job: OutboxJob): Promise<void> {
+  /**
+   * Sends one job. `batch` is shared by the jobs of the ticket sent one after the other: the
+   * ticket is read once for all of them, and read again after a job that changed it.
+   */
+  async perform(job: OutboxJob, batch: JobBatch = {}): Promise<void> {
     if (job.kind === 'stats.tally') return this.tallyStats(job);
-    const stored = await this.deps.tickets.get(job.tenantId, job.number);
+    if (!batch.ticket) {
+      const read = this.deps.tickets.get(job.tenantId, job.number);
+      batch.ticket = read;
+      // A failed read is not kept for the next job.
+      read.catch(() => batch.ticket === read && (batch.ticket = undefined));
+    }
+    const stored = await batch.ticket;
     if (!stored) return; // nothing to show
+    if (CHANGES_TICKET.has(job.kind)) batch.ticket = undefined;
     const ticket = stored.ticket;
     const length = stored.descriptionLength;
     switch (job.kind) {
@@ -79,7 +100,7 @@ export class TeamsNotifier {
       case 'requester.update':
         return this.updateRequester(ticket, length);
       case 'sla.arm':
-        return this.deps.arm?.(ticket.tenantId, ticket.number);
+        return this.deps.arm?.(ticket);
       case 'channel.notice':
         return this.channelNotice(ticket, Number(job.ref));
       case 'requester.notice':
@@ -118,7 +139,8 @@ export class TeamsNotifier {
   /** Adds an event's contribution to the report totals of its (local) day, once. */
   private async tallyStats(job: OutboxJob): Promise<void> {
     const seq = Number(job.ref);
-    const found = await this.deps.tickets.eventStats(job.tenantId, job.number, seq);
+    const found =
+      tallyDataOf(job.data) ?? (await this.deps.tickets.eventStats(job.tenantId, job.number, seq));
     if (!found?.stats || !this.deps.stats) return;
     const day = localDate(found.at, this.deps.policy.calendar);
     await this.deps.stats.tally(job.tenantId, job.number, seq, day, found.stats);
