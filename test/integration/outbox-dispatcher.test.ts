@@ -1,0 +1,144 @@
+import { OutboxDispatcher } from '../../src/jobs/outbox.dispatcher';
+import { createLogger } from '../../src/logger';
+import {
+  JobBatch,
+  JobSpec,
+  OutboxJob,
+  OutboxRepository,
+  inSendOrder,
+  jobAction,
+} from '../../src/storage/outbox.repository';
+import { Tables } from '../../src/storage/tables';
+import { testTables } from '../support/bot-harness';
+
+const TENANT = 'tenant-outbox';
+const log = createLogger('silent');
+
+let tables: Tables;
+let outbox: OutboxRepository;
+
+beforeAll(async () => {
+  ({ tables } = await testTables());
+  outbox = new OutboxRepository(tables);
+});
+
+/** Queues jobs of one ticket in one transaction, as a change does. */
+async function queue(number: number, specs: JobSpec[]): Promise<void> {
+  await tables.tickets.submitTransaction(
+    specs.map((spec) => jobAction(TENANT, number, spec, new Date())),
+  );
+}
+
+describe('outbox: the jobs of a ticket go together', () => {
+  it('claims them in one transaction, in send order, and shares one read of the ticket', async () => {
+    await queue(1, [
+      'recurring.match',
+      'triage.post',
+      { kind: 'stats.tally', ref: '1' },
+      'sla.arm',
+    ]);
+    const sent: string[] = [];
+    const batches = new Set<JobBatch>();
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job, batch) => {
+        sent.push(job.kind);
+        batches.add(batch);
+      },
+      log,
+      { intervalMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 1, ['triage.post', 'sla.arm']);
+    await dispatcher.idle();
+    // The background jobs queued with them (due now, never tried) went along.
+    expect(sent).toEqual(['sla.arm', 'triage.post', 'stats.tally', 'recurring.match']);
+    expect(batches.size).toBe(1);
+    expect(await outbox.jobsOf(TENANT, 1)).toEqual([]);
+  });
+
+  it('takes the free jobs one at a time when another sender holds one of them', async () => {
+    await queue(2, ['triage.post', 'sla.arm']);
+    const [arm, post] = inSendOrder(await outbox.jobsOf(TENANT, 2));
+    // Another instance claimed the triage card first.
+    const theirs = await outbox.claim(post, new Date());
+    expect(theirs).toBeDefined();
+    const taken = await outbox.claimAll([arm, post], new Date());
+    expect(taken.map((j) => j.kind)).toEqual(['sla.arm']);
+    // The claim's etag is the stored one: completing it deletes the row.
+    await outbox.complete(taken[0]);
+    expect((await outbox.jobsOf(TENANT, 2)).map((j) => j.kind)).toEqual(['triage.post']);
+  });
+
+  it('a failed job is kept for a retry on its own; the others of the batch are done', async () => {
+    await queue(3, ['triage.post', 'sla.arm']);
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job: OutboxJob) => {
+        if (job.kind === 'triage.post') throw Object.assign(new Error('busy'), { statusCode: 503 });
+      },
+      log,
+      { intervalMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 3, ['triage.post', 'sla.arm']);
+    await dispatcher.idle();
+    const left = await outbox.jobsOf(TENANT, 3);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({
+      kind: 'triage.post',
+      state: 'pending',
+      attempts: 1,
+      lastError: 'HTTP 503',
+    });
+  });
+});
+
+describe('outbox: turns first', () => {
+  it('starts nothing while the server is busy, until the turns end', async () => {
+    await queue(4, ['triage.post']);
+    let turns = 4;
+    const sent: number[] = [];
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job) => {
+        sent.push(job.number);
+      },
+      log,
+      { intervalMs: 60_000, turnsInFlight: () => turns, busyTurns: 4, busyDeferMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 4, ['triage.post']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toEqual([]);
+    turns = 1;
+    dispatcher.resume(); // what the server calls when a turn ends
+    await dispatcher.idle();
+    expect(sent).toEqual([4]);
+  });
+
+  it('after `busyDeferMs` of a busy spell, sends one at a time', async () => {
+    await queue(5, ['triage.post']);
+    await queue(6, ['triage.post']);
+    let running = 0;
+    let most = 0;
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 50));
+        running -= 1;
+      },
+      log,
+      { intervalMs: 60_000, turnsInFlight: () => 8, busyTurns: 4, busyDeferMs: 200 },
+    );
+    const started = Date.now();
+    dispatcher.kick(TENANT, 5, ['triage.post']);
+    dispatcher.kick(TENANT, 6, ['triage.post']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(most).toBe(0);
+    await dispatcher.idle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(most).toBe(1);
+    expect(await outbox.jobsOf(TENANT, 5)).toEqual([]);
+    expect(await outbox.jobsOf(TENANT, 6)).toEqual([]);
+  });
+});
