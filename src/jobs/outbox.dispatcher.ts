@@ -147,9 +147,9 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Background work that is not a stored job (an e-mail look-up after a turn): it waits for a
-   * slot like a delivery of the sweep, so it gives way to turns and to new changes. Dropped if the
-   * dispatcher stops first.
+   * Background work that is not a stored job (an e-mail look-up after a turn, a self-help offer
+   * sent after the answers): it waits for a slot like a delivery of the sweep, so it gives way to
+   * turns and to new changes. Dropped if the dispatcher stops first.
    */
   background(work: () => Promise<void>): Promise<void> {
     return this.track(this.slot('later', work));

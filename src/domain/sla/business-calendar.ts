@@ -27,11 +27,15 @@ function isWorkingDay(day: DateTime, cal: BusinessCalendar): boolean {
   return cal.workingDays.includes(day.weekday) && !cal.holidays.includes(day.toISODate() ?? '');
 }
 
-/** The working hours of one local day, as instants (ms); `working` false for a day off. */
+/**
+ * The working hours of one local day, as instants (ms); `working` false for a day off; `next`:
+ * the instant the next local day begins.
+ */
 interface DayWindow {
   working: boolean;
   open: number;
   close: number;
+  next: number;
 }
 
 /**
@@ -52,6 +56,7 @@ function dayWindow(ms: number, cal: BusinessCalendar): DayWindow {
     working: isWorkingDay(day, cal),
     open: atTime(day, cal.start).toMillis(),
     close: atTime(day, cal.end).toMillis(),
+    next: day.plus({ days: 1 }).toMillis(),
   };
   if (memo.size >= 10_000) memo.clear();
   memo.set(span, found);
@@ -66,29 +71,20 @@ const windows = new WeakMap<BusinessCalendar, Map<number, DayWindow>>();
  * weekends and holidays count zero. Local times come from the calendar's zone (DST-aware).
  */
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
-  // The common case, without luxon: the target falls in the working hours of start's own day.
-  const day = dayWindow(start.getTime(), cal);
-  if (day.working) {
-    const from = Math.max(start.getTime(), day.open);
-    const at = from + minutes * 60_000;
-    if (from < day.close && at <= day.close) return new Date(at);
-  }
-  let t: DateTime = DateTime.fromJSDate(start, { zone: cal.timeZone });
-  let remaining = minutes;
+  let t = start.getTime();
+  let remaining = minutes * 60_000;
   // Bounded: a year of calendar days is far beyond any policy target.
   for (let i = 0; i < 800; i++) {
-    const day = t.startOf('day');
-    if (isWorkingDay(day, cal)) {
-      const open = atTime(day, cal.start);
-      const close = atTime(day, cal.end);
-      if (t < open) t = open;
-      if (t < close) {
-        const available = close.diff(t, 'minutes').minutes;
-        if (remaining <= available) return t.plus({ minutes: remaining }).toJSDate();
+    const day = dayWindow(t, cal);
+    if (day.working) {
+      const from = Math.max(t, day.open);
+      if (from < day.close) {
+        const available = day.close - from;
+        if (remaining <= available) return new Date(from + remaining);
         remaining -= available;
       }
     }
-    t = day.plus({ days: 1 });
+    t = day.next;
   }
   throw new Error('business calendar has no working time within 800 days');
 }
@@ -98,20 +94,18 @@ export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCa
  * the calendar that lies in [from, to). The inverse of `addBusinessMinutes`.
  */
 export function businessMinutesBetween(from: Date, to: Date, cal: BusinessCalendar): number {
-  if (to.getTime() <= from.getTime()) return 0;
-  const end = DateTime.fromJSDate(to, { zone: cal.timeZone });
-  let t: DateTime = DateTime.fromJSDate(from, { zone: cal.timeZone });
+  const end = to.getTime();
+  let t = from.getTime();
   let total = 0;
-  // Bounded by the days between the two instants (plus one for a partial day).
-  const days = Math.ceil(end.diff(t.startOf('day'), 'days').days) + 1;
-  for (let i = 0; i <= days && t < end; i++) {
-    const day = t.startOf('day');
-    if (isWorkingDay(day, cal)) {
-      const open = DateTime.max(atTime(day, cal.start), t);
-      const close = DateTime.min(atTime(day, cal.end), end);
-      if (close > open) total += close.diff(open, 'minutes').minutes;
+  // Each pass moves to the next local day: bounded by the days between the two instants.
+  while (t < end) {
+    const day = dayWindow(t, cal);
+    if (day.working) {
+      const open = Math.max(day.open, t);
+      const close = Math.min(day.close, end);
+      if (close > open) total += (close - open) / 60_000;
     }
-    t = day.plus({ days: 1 });
+    t = day.next;
   }
   return total;
 }
