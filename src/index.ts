@@ -13,7 +13,7 @@ import { EmailIntakeService } from './services/email-intake.service';
 import { EmbeddedAzurite, startEmbeddedAzurite } from './storage/azurite';
 import { OutboxDispatcher } from './jobs/outbox.dispatcher';
 import { DirectoryLearner } from './teams/directory';
-import { LaterSender } from './teams/later';
+import { AfterAnswer } from './teams/later';
 import { TriageService } from './services/triage.service';
 import { SurveyService } from './services/survey.service';
 import { TicketSearchService } from './services/ticket-search.service';
@@ -174,15 +174,6 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
     cards: () => edge.groupCards,
   });
-  const directory = new DirectoryLearner({
-    adapter,
-    botAppId: config.bot.appId,
-    emails,
-    users,
-    log,
-    // After the dispatcher is made (below): look-ups give way to turns like outbox deliveries.
-    gate: (work) => dispatcher.background(work),
-  });
   const notifier = new TeamsNotifier({
     adapter,
     botAppId: config.bot.appId,
@@ -234,13 +225,15 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     },
   );
   turns.onEnd(() => dispatcher.resume());
-  const later = new LaterSender({
+  // Work after the answer (e-mail look-ups, extras under load) gives way to turns like the outbox.
+  const later = new AfterAnswer({
     adapter,
     botAppId: config.bot.appId,
     busy: () => turns.busy,
     gate: (work) => dispatcher.background(work),
     log,
   });
+  const directory = new DirectoryLearner({ after: later, emails, users, log });
   const kick = (tenantId: string, number: number, jobs: JobSpec[]) =>
     dispatcher.kick(tenantId, number, jobs);
   kickLater = kick;
@@ -392,7 +385,6 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
       await sla.stop();
       await digest.stop();
       await dispatcher.stop();
-      await directory.idle();
       await later.idle();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.server.closeIdleConnections();

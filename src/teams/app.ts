@@ -34,7 +34,7 @@ import { registerMessageExtension } from './message-extension/routes';
 import { registerInvokeFallback } from './invoke-fallback';
 import { LOG_CALL_VERBS, LogCallDeps, runLogCallAction } from './card-actions/log-call-actions';
 import { DirectoryLearner } from './directory';
-import { LaterSender } from './later';
+import { AfterAnswer } from './later';
 import { DeskAdapter, OutgoingCredentialFactory, OutgoingCredentials } from './desk-adapter';
 
 export interface TeamsDeps {
@@ -55,7 +55,7 @@ export interface TeamsDeps {
   /** fills the e-mail → person index as people write to the bot in 1:1 */
   directory?: DirectoryLearner;
   /** sends the extras (the self-help offer) after the answers while the server is busy */
-  later?: LaterSender;
+  later?: AfterAnswer;
   trackingPrefix: string;
   log: Logger;
   bot: { appId: string; appPassword: string; appType?: string; tenantId: string };

@@ -1,4 +1,4 @@
-import { CloudAdapter, ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
+import { TeamsInfo, TurnContext } from 'botbuilder';
 import { Locale } from '../domain/i18n';
 import { Person } from '../domain/tickets/ticket';
 import { Logger } from '../logger';
@@ -8,7 +8,7 @@ import {
   normalizeEmail,
 } from '../storage/email-index.repository';
 import { Profile, UserRepository, profileChange } from '../storage/user.repository';
-import { inScope } from '../work-scope';
+import { AfterAnswer } from './later';
 
 /** How long a person's e-mail address, once read from Teams, is trusted before it is read again. */
 export const DIRECTORY_REFRESH_MS = 30 * 24 * 60 * 60 * 1000;
@@ -56,23 +56,18 @@ export async function learnEmail(
 
 /**
  * Reads a person's e-mail addresses after the bot answered them, not during the turn: the
- * look-up is a call to Teams and a write that the answer does not need (Teams waits for the
- * answer; the e-mail index is needed only when an agent later logs a call for that address).
- * It runs as a proactive turn in the person's chat; one at a time per person. Not durable on
- * purpose: a look-up lost with the process is simply made at the person's next message.
+ * look-up is a call to Teams and a write that the answer does not need (the e-mail index is
+ * needed only when an agent later logs a call for that address). One at a time per person.
  */
 export class DirectoryLearner {
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
-      adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
-      botAppId: string;
+      after: AfterAnswer;
       emails: EmailIndexRepository;
       users: UserRepository;
       log: Logger;
-      /** runs the look-up when background work may (the outbox's slots); at once without it */
-      gate?: (work: () => Promise<void>) => Promise<void>;
     },
   ) {}
 
@@ -86,26 +81,18 @@ export class DirectoryLearner {
   ): void {
     const key = `${tenantId}|${who.id}`;
     if (!directoryDue(profile) || this.running.has(key)) return;
-    const ref = TurnContext.getConversationReference(activity) as ConversationReference;
-    const lookUp = () =>
-      inScope(
-        'outbox',
-        () =>
-          this.deps.adapter.continueConversationAsync(this.deps.botAppId, ref, async (ctx) => {
-            const at = await learnEmail(ctx, this.deps, tenantId, who, locale);
-            if (!at) return;
-            const row = profileChange(tenantId, who.id, profile, { directoryAt: at });
-            if (row) await this.deps.users.writeProfile(row);
-          }),
-        'directory',
-      );
-    const work = (this.deps.gate ? this.deps.gate(lookUp) : lookUp())
-      .catch((e) => this.deps.log.warn({ err: (e as Error).message }, 'directory look-up failed'))
+    const work = this.deps.after
+      .run(activity, 'directory', async (ctx) => {
+        const at = await learnEmail(ctx, this.deps, tenantId, who, locale);
+        if (!at) return;
+        const row = profileChange(tenantId, who.id, profile, { directoryAt: at });
+        if (row) await this.deps.users.writeProfile(row);
+      })
       .finally(() => this.running.delete(key));
     this.running.set(key, work);
   }
 
-  /** Waits for the look-ups under way (tests, shutdown). */
+  /** Waits for the look-ups under way (tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }

@@ -15,7 +15,7 @@ import {
 } from '../../storage/user.repository';
 import { TicketAttachment } from '../../domain/tickets/ticket';
 import { DirectoryLearner } from '../directory';
-import { LaterSender } from '../later';
+import { AfterAnswer } from '../later';
 import { chatAttachments } from './chat-attachments';
 import { intakeChoiceCard } from '../cards/intake-choice.card';
 import { asAttachment } from '../cards/render';
@@ -34,7 +34,7 @@ export interface PersonalDeps {
   /** fills the e-mail → person index as people write to the bot (log call finds them there) */
   directory?: DirectoryLearner;
   /** sends the extras (the self-help offer) after the answers while the server is busy */
-  later?: LaterSender;
+  later?: AfterAnswer;
 }
 
 /** A message in the 1:1 chat: a command of the contract, or a problem that becomes a ticket. */

@@ -5,7 +5,7 @@ import { Ticket } from '../../domain/tickets/ticket';
 import { Logger } from '../../logger';
 import { asAttachment } from '../cards/render';
 import { stepsCard } from '../cards/steps.card';
-import { LaterSender } from '../later';
+import { AfterAnswer } from '../later';
 
 /**
  * Right after intake (spec 3.2): when a self-help playbook matches the request, its steps are
@@ -28,7 +28,7 @@ export function selfHelpCard(locale: Locale, ticket: Ticket) {
 
 /**
  * Sends the offer after the acknowledgement; a failure only loses the offer, never the ticket.
- * With `later`, while the server is busy answering Teams, the offer is matched and sent after the
+ * With `after`, while the server is busy answering Teams, the offer is matched and sent after the
  * answers instead of in this turn.
  */
 export async function offerSelfHelp(
@@ -36,22 +36,18 @@ export async function offerSelfHelp(
   locale: Locale,
   ticket: Ticket,
   log: Logger,
-  later?: LaterSender,
+  after?: AfterAnswer,
 ): Promise<void> {
-  if (later?.busy()) {
-    later.send(
-      ctx.activity,
-      () => {
-        const card = selfHelpCard(locale, ticket);
-        return card ? { attachments: [asAttachment(card)] } : undefined;
-      },
-      'self-help',
-    );
-    return;
-  }
-  const card = selfHelpCard(locale, ticket);
-  if (!card) return;
-  await ctx.sendActivity({ attachments: [asAttachment(card)] }).catch((e) => {
-    log.warn({ ticket: ticket.trackingId, err: (e as Error).message }, 'self-help offer not sent');
-  });
+  const send = async (turn: TurnContext) => {
+    const card = selfHelpCard(locale, ticket);
+    if (!card) return;
+    await turn.sendActivity({ attachments: [asAttachment(card)] }).catch((e) => {
+      log.warn(
+        { ticket: ticket.trackingId, err: (e as Error).message },
+        'self-help offer not sent',
+      );
+    });
+  };
+  if (after?.busy()) void after.run(ctx.activity, 'self-help', send);
+  else await send(ctx);
 }
