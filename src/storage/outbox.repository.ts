@@ -60,7 +60,6 @@ const SEND_ORDER: readonly OutboxKind[] = [
   'survey.post',
   'survey.remind',
   'survey.alert',
-  'sla.arm',
   'kb.tally',
   'stats.tally',
   'recurring.match',
@@ -109,6 +108,9 @@ const MARKERS = 'outbox';
 const jobRowKey = (number: number, kind: OutboxKind, ref?: string) =>
   `o|${pad(number, 9)}|${kind}${ref ? `|${ref}` : ''}`;
 const markerRowKey = (tenantId: string, bucket: number) => `${keyPart(tenantId)}|${pad(bucket, 6)}`;
+
+/** Jobs claimed in one transaction at most (Azure Tables' limit of operations per transaction). */
+const MAX_CLAIM = 100;
 
 /** The transaction action that (re)queues a job; an older pending copy is replaced. */
 export function jobAction(
@@ -269,6 +271,14 @@ export class OutboxRepository {
    * taken one at a time instead; returns those taken.
    */
   async claimAll(jobs: OutboxJob[], now: Date): Promise<OutboxJob[]> {
+    if (jobs.length > MAX_CLAIM) {
+      // A transaction holds at most 100 operations: a long backlog is claimed in parts.
+      const parts: OutboxJob[] = [];
+      for (let i = 0; i < jobs.length; i += MAX_CLAIM) {
+        parts.push(...(await this.claimAll(jobs.slice(i, i + MAX_CLAIM), now)));
+      }
+      return parts;
+    }
     if (jobs.length === 1) {
       const one = await this.claim(jobs[0], now);
       return one ? [one] : [];

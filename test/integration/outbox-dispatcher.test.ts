@@ -69,6 +69,21 @@ describe('outbox: the jobs of a ticket go together', () => {
     expect((await outbox.jobsOf(TENANT, 2)).map((j) => j.kind)).toEqual(['triage.post']);
   });
 
+  it('claims a backlog of more than 100 jobs of one ticket in parts', async () => {
+    const notices: JobSpec[] = Array.from({ length: 130 }, (_, i) => ({
+      kind: 'channel.notice' as const,
+      ref: String(i + 1),
+    }));
+    for (let i = 0; i < notices.length; i += 100) await queue(7, notices.slice(i, i + 100));
+    const jobs = await outbox.jobsOf(TENANT, 7);
+    expect(jobs).toHaveLength(130);
+    const taken = await outbox.claimAll(inSendOrder(jobs), new Date());
+    expect(taken).toHaveLength(130);
+    expect(taken.map((j) => Number(j.ref))).toEqual(notices.map((_, i) => i + 1));
+    await Promise.all(taken.map((j) => outbox.complete(j)));
+    expect(await outbox.jobsOf(TENANT, 7)).toEqual([]);
+  });
+
   it('a failed job is kept for a retry on its own; the others of the batch are done', async () => {
     await queue(3, ['triage.post', 'sla.arm']);
     const dispatcher = new OutboxDispatcher(
