@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { memoize } from './memo';
 
 /**
  * Luxon asks `Intl.DateTimeFormat#formatToParts` for a zone's UTC offset every time it converts an
@@ -8,7 +9,6 @@ import { IANAZone } from 'luxon';
  * emptied when it grows past `MAX_ENTRIES`.
  */
 const MAX_ENTRIES = 50_000;
-const memo = new Map<string, number>();
 const patched = Symbol.for('support-desk.zone-offset-memo');
 
 type Offset = (this: IANAZone, ts: number) => number;
@@ -16,16 +16,15 @@ const proto = IANAZone.prototype as unknown as { offset: Offset; [patched]?: tru
 
 if (!proto[patched]) {
   const original = proto.offset;
+  // Keyed by zone and minute; the offset at the minute's start is the minute's offset.
+  const atMinute = memoize(MAX_ENTRIES, (key: string) => {
+    const cut = key.lastIndexOf('|');
+    const zone = IANAZone.create(key.slice(0, cut));
+    return original.call(zone, Number(key.slice(cut + 1)) * 60_000);
+  });
   proto.offset = function offset(this: IANAZone, ts: number): number {
     if (!Number.isFinite(ts)) return original.call(this, ts);
-    const key = `${this.name}|${Math.floor(ts / 60_000)}`;
-    let value = memo.get(key);
-    if (value === undefined) {
-      value = original.call(this, ts);
-      if (memo.size >= MAX_ENTRIES) memo.clear();
-      memo.set(key, value);
-    }
-    return value;
+    return atMinute(`${this.name}|${Math.floor(ts / 60_000)}`);
   };
   proto[patched] = true;
 }

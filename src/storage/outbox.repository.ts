@@ -141,6 +141,23 @@ export function jobAction(
 
 type Row = TableEntityResult<Record<string, unknown>>;
 
+/** The keys of a job's row. */
+const keysOf = (job: OutboxJob) => ({
+  partitionKey: ticketPartition(job.tenantId, job.number),
+  rowKey: jobRowKey(job.number, job.kind, job.ref),
+});
+
+/** The merge that takes a job for sending (made with the job's etag). */
+const claimRow = (job: OutboxJob, now: Date) => ({
+  ...keysOf(job),
+  state: 'sending',
+  claimedAt: now,
+});
+
+/** The spec a job was queued with. */
+const specOfJob = (job: OutboxJob): JobSpec =>
+  job.ref ? { kind: job.kind, ref: job.ref } : job.kind;
+
 function rowToJob(r: Row): OutboxJob {
   return {
     tenantId: String(r.tenantId ?? ''),
@@ -224,14 +241,7 @@ export class OutboxRepository {
 
   /** The jobs of one partition (pending, in flight and dead). */
   async jobsIn(tenantId: string, bucket: number): Promise<OutboxJob[]> {
-    const pk = `${keyPart(tenantId)}|${pad(bucket, 6)}`;
-    const out: OutboxJob[] = [];
-    for await (const r of this.tables.tickets.listEntities<Record<string, unknown>>({
-      queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'o|' and RowKey lt 'o}'` },
-    })) {
-      out.push(rowToJob(r));
-    }
-    return out;
+    return this.jobsBetween(`${keyPart(tenantId)}|${pad(bucket, 6)}`, 'o|', 'o}');
   }
 
   async job(tenantId: string, number: number, spec: JobSpec): Promise<OutboxJob | undefined> {
@@ -251,13 +261,16 @@ export class OutboxRepository {
 
   /** The jobs of one ticket (pending, in flight and dead), in one query. */
   async jobsOf(tenantId: string, number: number): Promise<OutboxJob[]> {
-    const pk = ticketPartition(tenantId, number);
-    const from = `o|${pad(number, 9)}|`;
-    const to = `o|${pad(number, 9)}}`;
+    const n = pad(number, 9);
+    return this.jobsBetween(ticketPartition(tenantId, number), `o|${n}|`, `o|${n}}`);
+  }
+
+  /** The job rows of a partition whose row keys lie in [from, to). */
+  private async jobsBetween(pk: string, from: string, to: string): Promise<OutboxJob[]> {
     const out: OutboxJob[] = [];
     for await (const r of this.tables.tickets.listEntities<Record<string, unknown>>({
       queryOptions: {
-        filter: odata`PartitionKey eq ${pk} and RowKey gt ${from} and RowKey lt ${to}`,
+        filter: odata`PartitionKey eq ${pk} and RowKey ge ${from} and RowKey lt ${to}`,
       },
     })) {
       out.push(rowToJob(r));
@@ -285,17 +298,7 @@ export class OutboxRepository {
     }
     try {
       const res = await this.tables.tickets.submitTransaction(
-        jobs.map((job) => [
-          'update',
-          {
-            partitionKey: ticketPartition(job.tenantId, job.number),
-            rowKey: jobRowKey(job.number, job.kind, job.ref),
-            state: 'sending',
-            claimedAt: now,
-          },
-          'Merge',
-          { etag: job.etag },
-        ]),
+        jobs.map((job) => ['update', claimRow(job, now), 'Merge', { etag: job.etag }]),
       );
       // Sub-responses come in the order of the operations (an update's names no row key); a
       // response without an etag (never seen) is made good by reading the job.
@@ -306,14 +309,7 @@ export class OutboxRepository {
           claimedAt: now,
           etag:
             res.subResponses[i]?.etag?.trim() ||
-            ((
-              await this.job(
-                job.tenantId,
-                job.number,
-                job.ref ? { kind: job.kind, ref: job.ref } : job.kind,
-              )
-            )?.etag ??
-              ''),
+            ((await this.job(job.tenantId, job.number, specOfJob(job)))?.etag ?? ''),
         })),
       );
     } catch (e) {
@@ -327,16 +323,9 @@ export class OutboxRepository {
   /** Takes a job for sending; undefined when another sender (or a newer copy) got there first. */
   async claim(job: OutboxJob, now: Date): Promise<OutboxJob | undefined> {
     try {
-      const res = await this.tables.tickets.updateEntity(
-        {
-          partitionKey: ticketPartition(job.tenantId, job.number),
-          rowKey: jobRowKey(job.number, job.kind, job.ref),
-          state: 'sending',
-          claimedAt: now,
-        },
-        'Merge',
-        { etag: job.etag },
-      );
+      const res = await this.tables.tickets.updateEntity(claimRow(job, now), 'Merge', {
+        etag: job.etag,
+      });
       return { ...job, state: 'sending', claimedAt: now, etag: res.etag ?? '' };
     } catch (e) {
       if (statusOf(e) === 412 || statusOf(e) === 404) return undefined;
@@ -346,17 +335,10 @@ export class OutboxRepository {
 
   /** Delivered: the job goes, unless it was queued again meanwhile (then it is sent again). */
   async complete(job: OutboxJob): Promise<void> {
-    await this.tables.tickets
-      .deleteEntity(
-        ticketPartition(job.tenantId, job.number),
-        jobRowKey(job.number, job.kind, job.ref),
-        {
-          etag: job.etag,
-        },
-      )
-      .catch((e) => {
-        if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
-      });
+    const { partitionKey, rowKey } = keysOf(job);
+    await this.tables.tickets.deleteEntity(partitionKey, rowKey, { etag: job.etag }).catch((e) => {
+      if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+    });
   }
 
   /** Not delivered: try again at `retryAt`, or keep it as dead (never dropped silently). */
@@ -364,8 +346,7 @@ export class OutboxRepository {
     await this.tables.tickets
       .updateEntity(
         {
-          partitionKey: ticketPartition(job.tenantId, job.number),
-          rowKey: jobRowKey(job.number, job.kind, job.ref),
+          ...keysOf(job),
           state: retryAt === 'dead' ? 'dead' : 'pending',
           attempts: job.attempts + 1,
           ...(retryAt === 'dead' ? {} : { nextAttemptAt: retryAt }),

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { en, StringKey } from './en';
 import { es } from './es';
 import '../zone-offsets';
+import { memoize } from '../memo';
 
 export type Locale = 'es' | 'en';
 export type { StringKey };
@@ -27,18 +28,15 @@ export function t(
 /** A date and time as a person reads it, in the given zone ("Fri 27 Nov, 10:15"). */
 export function formatDateTime(locale: Locale, at: Date, timeZone: string): string {
   // Shown to the minute: every card names a few of the same minutes, formatted once each.
-  const key = `${locale}|${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
-  const known = formatted.get(key);
-  if (known !== undefined) return known;
-  const text = DateTime.fromJSDate(at, { zone: timeZone })
-    .setLocale(locale === 'es' ? 'es-MX' : 'en-US')
-    .toFormat(locale === 'es' ? "ccc d 'de' LLL, HH:mm" : 'ccc d LLL, h:mm a');
-  if (formatted.size >= 10_000) formatted.clear();
-  formatted.set(key, text);
-  return text;
+  return formattedMinute(`${locale}|${timeZone}|${Math.floor(at.getTime() / 60_000)}`);
 }
 
-const formatted = new Map<string, string>();
+const formattedMinute = memoize(10_000, (key: string) => {
+  const [locale, timeZone, minute] = key.split('|');
+  return DateTime.fromMillis(Number(minute) * 60_000, { zone: timeZone })
+    .setLocale(locale === 'es' ? 'es-MX' : 'en-US')
+    .toFormat(locale === 'es' ? "ccc d 'de' LLL, HH:mm" : 'ccc d LLL, h:mm a');
+});
 
 /** A duration in minutes as a person reads it: "10 min", "8 h", "1 h 30 min". */
 export function formatMinutes(locale: Locale, minutes: number): string {

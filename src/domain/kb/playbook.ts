@@ -18,6 +18,7 @@ import softwareInstallRequest from './playbooks/software-install-request.json';
 import teamsAudioVideo from './playbooks/teams-audio-video.json';
 import vpnNotConnecting from './playbooks/vpn-not-connecting.json';
 import wifiDrops from './playbooks/wifi-drops.json';
+import { memoize } from '../memo';
 
 /** Only the part of natural's stemmers we use; natural ships no types for these deep paths. */
 interface Stemmer {
@@ -293,17 +294,11 @@ interface CompiledPlaybook {
  * shorter than three letters are dropped, and words with digits are matched as they are.
  */
 function wordKeys(word: string): WordKeys {
-  const known = wordKeysMemo.get(word);
-  if (known) return known;
-  const keys = stemsOf(word);
-  // Words repeat across requests: the stems of the most recent few thousand are kept.
-  if (wordKeysMemo.size >= WORD_MEMO_SIZE) wordKeysMemo.clear();
-  wordKeysMemo.set(word, keys);
-  return keys;
+  return knownWordKeys(word);
 }
 
-const WORD_MEMO_SIZE = 20_000;
-const wordKeysMemo = new Map<string, WordKeys>();
+/** Words repeat across requests: the stems of the most recent 20,000 are kept. */
+const knownWordKeys = memoize(20_000, (word: string) => stemsOf(word));
 
 function stemsOf(word: string): WordKeys {
   if (word.length < 3 || /[0-9]/.test(word)) return { keys: new Set([word]), spanish: word };

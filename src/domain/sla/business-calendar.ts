@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import '../zone-offsets';
+import { memoize } from '../memo';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
 
@@ -43,28 +44,24 @@ interface DayWindow {
  * offset is a multiple of 15 minutes, so such a span never crosses a local midnight.
  */
 function dayWindow(ms: number, cal: BusinessCalendar): DayWindow {
-  let memo = windows.get(cal);
-  if (!memo) {
-    memo = new Map();
-    windows.set(cal, memo);
+  let ofSpan = windows.get(cal);
+  if (!ofSpan) {
+    ofSpan = memoize(10_000, (span: number) => {
+      const day = DateTime.fromMillis(span * QUARTER_MS, { zone: cal.timeZone }).startOf('day');
+      return {
+        working: isWorkingDay(day, cal),
+        open: atTime(day, cal.start).toMillis(),
+        close: atTime(day, cal.end).toMillis(),
+        next: day.plus({ days: 1 }).toMillis(),
+      };
+    });
+    windows.set(cal, ofSpan);
   }
-  const span = Math.floor(ms / QUARTER_MS);
-  const known = memo.get(span);
-  if (known) return known;
-  const day = DateTime.fromMillis(ms, { zone: cal.timeZone }).startOf('day');
-  const found: DayWindow = {
-    working: isWorkingDay(day, cal),
-    open: atTime(day, cal.start).toMillis(),
-    close: atTime(day, cal.end).toMillis(),
-    next: day.plus({ days: 1 }).toMillis(),
-  };
-  if (memo.size >= 10_000) memo.clear();
-  memo.set(span, found);
-  return found;
+  return ofSpan(Math.floor(ms / QUARTER_MS));
 }
 
 const QUARTER_MS = 15 * 60_000;
-const windows = new WeakMap<BusinessCalendar, Map<number, DayWindow>>();
+const windows = new WeakMap<BusinessCalendar, (span: number) => DayWindow>();
 
 /**
  * The instant `minutes` business minutes after `start`: only working hours of working days count;

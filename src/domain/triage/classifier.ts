@@ -6,6 +6,7 @@
  * priority is never guessed: it comes from the spec's impact × severity matrix.
  */
 import { CATEGORIES, type Category } from '../tickets/category';
+import { memoize } from '../memo';
 import {
   IMPACTS,
   SEVERITIES,
@@ -87,22 +88,17 @@ export function tokenize(text: string): string[] {
  * with digits (codes, "2fa", "809") are not words, so they are matched as they are.
  */
 function stemKeys(token: string): readonly string[] {
-  const known = stemMemo.get(token);
-  if (known) return known;
-  const keys =
-    token.length < 3 || /[0-9]/.test(token)
-      ? [token]
-      : [...new Set([token, englishStemmer.stem(token), spanishStemmer.stem(token)])].filter(
-          (key) => key === token || key.length >= 3,
-        );
-  // Words repeat across requests: the stems of the most recent few thousand are kept.
-  if (stemMemo.size >= STEM_MEMO_SIZE) stemMemo.clear();
-  stemMemo.set(token, keys);
-  return keys;
+  return knownStemKeys(token);
 }
 
-const STEM_MEMO_SIZE = 20_000;
-const stemMemo = new Map<string, readonly string[]>();
+/** Words repeat across requests: the stems of the most recent 20,000 are kept. */
+const knownStemKeys = memoize(20_000, (token: string): readonly string[] =>
+  token.length < 3 || /[0-9]/.test(token)
+    ? [token]
+    : [...new Set([token, englishStemmer.stem(token), spanishStemmer.stem(token)])].filter(
+        (key) => key === token || key.length >= 3,
+      ),
+);
 
 /** True when `a` and `b` differ by at most one edit (insert, delete, substitute or swap). */
 function withinOneEdit(a: string, b: string): boolean {

@@ -1,0 +1,15 @@
+/**
+ * A pure function's results kept by key: inputs repeat across requests (the same words, minutes,
+ * days). Bounded: everything kept is forgotten at once when `limit` results are kept.
+ */
+export function memoize<K, V>(limit: number, compute: (key: K) => V): (key: K) => V {
+  const kept = new Map<K, V>();
+  return (key) => {
+    const known = kept.get(key);
+    if (known !== undefined) return known;
+    const value = compute(key);
+    if (kept.size >= limit) kept.clear();
+    kept.set(key, value);
+    return value;
+  };
+}
