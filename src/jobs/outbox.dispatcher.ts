@@ -12,6 +12,8 @@ import { statusOf } from '../storage/tables';
 import { inScope } from '../work-scope';
 
 const HELD = 'held';
+/** ms without a new turn after which all the steps waiting for one go (see `giveWay`) */
+const QUIET_MS = 10;
 
 /** The job cannot be sent yet (e.g. no triage channel is set up): try again later. */
 export class HeldError extends Error {
@@ -39,6 +41,12 @@ export interface DispatcherOptions {
   turnsInFlight?: () => number;
   busyTurns?: number;
   busyDeferMs?: number;
+  /**
+   * Each step of a delivery (reading the jobs, claiming them, sending one, deleting it) waits
+   * until no request from Teams is being answered, for at most this many ms (default 1 s): a
+   * turn does not share storage and the processor with the outbox it just fed.
+   */
+  giveWayMs?: number;
 }
 
 /** Backoff in ms for the n-th failure: 1 s, 2 s, 4 s … up to 5 min, with jitter. */
@@ -82,6 +90,11 @@ export class OutboxDispatcher {
   /** when the current busy spell of the server began (real time), if it is busy */
   private busySince?: number;
   private deferTimer?: NodeJS.Timeout;
+  /** steps waiting for a moment without turns (`giveWay`), oldest first */
+  private readonly yielding = new Set<() => void>();
+  private quietTimer?: NodeJS.Timeout;
+  /** the latest delivery of each ticket under way here (`oneAtATime`) */
+  private readonly perTicket = new Map<string, Promise<void>>();
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -110,6 +123,9 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer);
     if (this.deferTimer) clearTimeout(this.deferTimer);
     this.deferTimer = undefined;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
+    for (const go of [...this.yielding]) go();
     this.resume(); // the waiting deliveries end at once, without working
     await this.idle();
   }
@@ -129,21 +145,40 @@ export class OutboxDispatcher {
     if (specs.length === 0) return;
     const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
     this.track(
-      this.slot('urgent', async () => {
-        const jobs = await inScope(
-          'outbox',
-          () => this.outbox.jobsOf(tenantId, number),
-          'kick: read the jobs',
-        );
-        const now = systemClock.now().getTime();
-        const go = jobs.filter(
-          (j) =>
-            j.state === 'pending' &&
-            (kicked.has(keyOf(j)) || (j.attempts === 0 && j.nextAttemptAt.getTime() <= now)),
-        );
-        await this.deliverAll(go);
-      }),
+      this.oneAtATime(tenantId, number, () =>
+        this.slot('urgent', async () => {
+          await this.giveWay();
+          const jobs = await inScope(
+            'outbox',
+            () => this.outbox.jobsOf(tenantId, number),
+            'kick: read the jobs',
+          );
+          const now = systemClock.now().getTime();
+          const go = jobs.filter(
+            (j) =>
+              j.state === 'pending' &&
+              (kicked.has(keyOf(j)) || (j.attempts === 0 && j.nextAttemptAt.getTime() <= now)),
+          );
+          await this.deliverAll(go);
+        }),
+      ),
     );
+  }
+
+  /**
+   * Runs `work` once the deliveries of the same ticket started before it in this process have
+   * ended: a ticket's jobs then go in their send order across deliveries too (a thread notice
+   * kicked by a click does not overtake the triage card an earlier delivery is still posting,
+   * which would hold the notice for 30 s).
+   */
+  private oneAtATime(tenantId: string, number: number, work: () => Promise<void>): Promise<void> {
+    const key = `${tenantId}|${number}`;
+    const before = this.perTicket.get(key);
+    const mine = (before ? before.catch(() => undefined).then(work) : work()).finally(() => {
+      if (this.perTicket.get(key) === mine) this.perTicket.delete(key);
+    });
+    this.perTicket.set(key, mine);
+    return mine;
   }
 
   /**
@@ -152,7 +187,7 @@ export class OutboxDispatcher {
    * turns and to new changes. Dropped if the dispatcher stops first.
    */
   background(work: () => Promise<void>): Promise<void> {
-    return this.track(this.slot('later', work));
+    return this.track(this.slot('later', () => this.giveWay().then(work)));
   }
 
   /** Runs `work` when one of the delivery slots is free. */
@@ -198,8 +233,43 @@ export class OutboxDispatcher {
     return 0;
   }
 
+  /**
+   * Before a step of background work (reading a ticket's jobs, claiming them, sending one,
+   * deleting one): waits while requests from Teams are being answered, at most `giveWayMs`. When
+   * the last turn ends, one waiting step goes at once and the others once no new turn came for
+   * `QUIET_MS`: a steady stream of requests meets one step of background work between two of
+   * them, not every waiting one at once; an idle server runs them all.
+   */
+  giveWay(): Promise<void> {
+    if (this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0) return Promise.resolve();
+    return new Promise<void>((ok) => {
+      const go = () => {
+        clearTimeout(timer);
+        this.yielding.delete(go);
+        ok();
+      };
+      const timer = setTimeout(go, this.opts.giveWayMs ?? 1000);
+      timer.unref?.();
+      this.yielding.add(go);
+    });
+  }
+
+  /** Lets waiting steps go (see `giveWay`); called when a turn ended. */
+  private letGo(): void {
+    const idle = () => this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0;
+    if (!idle() || this.yielding.size === 0) return;
+    [...this.yielding][0]();
+    if (this.yielding.size === 0 || this.quietTimer) return;
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = undefined;
+      if (idle()) for (const go of [...this.yielding]) go();
+    }, QUIET_MS);
+    this.quietTimer.unref?.();
+  }
+
   /** Starts waiting deliveries while slots are free (a delivery or a turn just ended). */
   resume(): void {
+    this.letGo();
     while (this.running < this.limit()) {
       const next = this.waiting.urgent.shift() ?? this.waiting.later.shift();
       if (!next) return;
@@ -245,7 +315,11 @@ export class OutboxDispatcher {
       for (const j of due) byTicket.set(j.number, [...(byTicket.get(j.number) ?? []), j]);
       await Promise.all(
         [...byTicket.values()].map((jobs) =>
-          this.track(this.slot('later', () => this.deliverAll(jobs))),
+          this.track(
+            this.oneAtATime(marker.tenantId, jobs[0].number, () =>
+              this.slot('later', () => this.deliverAll(jobs)),
+            ),
+          ),
         ),
       );
     }
@@ -264,6 +338,7 @@ export class OutboxDispatcher {
    */
   private async deliverAll(jobs: OutboxJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    await this.giveWay();
     const claimed = await inScope(
       'outbox',
       () => this.outbox.claimAll(inSendOrder(jobs), systemClock.now()),
@@ -272,6 +347,7 @@ export class OutboxDispatcher {
     const batch: JobBatch = {};
     const completions: Promise<void>[] = [];
     for (const job of claimed) {
+      await this.giveWay();
       const done = await inScope('outbox', () => this.deliverClaimed(job, batch), job.kind);
       if (done) completions.push(done);
     }
@@ -291,7 +367,7 @@ export class OutboxDispatcher {
       );
       return undefined;
     }
-    return this.outbox.complete(claimed);
+    return this.giveWay().then(() => this.outbox.complete(claimed));
   }
 
   /** A delivery failed: kept as dead when Teams refused for good, else retried later. */

@@ -112,31 +112,33 @@ const markerRowKey = (tenantId: string, bucket: number) => `${keyPart(tenantId)}
 /** Jobs claimed in one transaction at most (Azure Tables' limit of operations per transaction). */
 const MAX_CLAIM = 100;
 
-/** The transaction action that (re)queues a job; an older pending copy is replaced. */
+/**
+ * The transaction action that (re)queues a job; an older pending copy is replaced. A new
+ * ticket's jobs (`fresh`) are created instead: nothing can be there yet, and a creation is one
+ * key look-up for the store where a replacement is two (Azurite scans the partition for each).
+ */
 export function jobAction(
   tenantId: string,
   number: number,
   spec: JobSpec,
   now: Date,
+  fresh = false,
 ): TransactionAction {
   const { kind, ref, data } = specOf(spec);
-  return [
-    'upsert',
-    {
-      partitionKey: ticketPartition(tenantId, number),
-      rowKey: jobRowKey(number, kind, ref),
-      tenantId,
-      number,
-      kind,
-      ref: ref ?? '',
-      data: data ?? '',
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      lastError: '',
-    },
-    'Replace',
-  ];
+  const row = {
+    partitionKey: ticketPartition(tenantId, number),
+    rowKey: jobRowKey(number, kind, ref),
+    tenantId,
+    number,
+    kind,
+    ref: ref ?? '',
+    data: data ?? '',
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: '',
+  };
+  return fresh ? ['create', row] : ['upsert', row, 'Replace'];
 }
 
 type Row = TableEntityResult<Record<string, unknown>>;

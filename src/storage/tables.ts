@@ -1,6 +1,7 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { withLeanTransactions } from './transaction';
 
 /** Every table of the product; `docs/storage.md` gives their keys and the queries they serve. */
 export const TABLE_NAMES = ['tickets', 'users', 'tenants', 'timers', 'stats', 'problems'] as const;
@@ -62,19 +63,22 @@ function isHttp(target: TablesTarget): boolean {
 
 export function createTables(target: TablesTarget, opts: TablesOptions): Tables {
   const options = clientOptions(opts, isHttp(target));
+  // Transactions are written by `transaction.ts` (a fraction of the SDK's CPU per transaction).
   const make = (name: TableName) =>
-    target.kind === 'connectionString'
-      ? TableClient.fromConnectionString(
-          target.connectionString,
-          tableName(opts.prefix, name),
-          options,
-        )
-      : new TableClient(
-          target.accountUrl,
-          tableName(opts.prefix, name),
-          target.credential,
-          options,
-        );
+    withLeanTransactions(
+      target.kind === 'connectionString'
+        ? TableClient.fromConnectionString(
+            target.connectionString,
+            tableName(opts.prefix, name),
+            options,
+          )
+        : new TableClient(
+            target.accountUrl,
+            tableName(opts.prefix, name),
+            target.credential,
+            options,
+          ),
+    );
   return Object.fromEntries(TABLE_NAMES.map((n) => [n, make(n)])) as Tables;
 }
 

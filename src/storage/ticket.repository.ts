@@ -376,7 +376,8 @@ function creationActions(
       actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
     );
   }
-  for (const kind of allJobs) actions.push(jobAction(tenantId, number, kind, ticket.createdAt));
+  for (const kind of allJobs)
+    actions.push(jobAction(tenantId, number, kind, ticket.createdAt, true));
   return actions;
 }
 

@@ -123,7 +123,7 @@ describe('outbox: turns first', () => {
     dispatcher.kick(TENANT, 4, ['triage.post']);
     await new Promise((r) => setTimeout(r, 300));
     expect(sent).toEqual([]);
-    turns = 1;
+    turns = 0;
     dispatcher.resume(); // what the server calls when a turn ends
     await dispatcher.idle();
     expect(sent).toEqual([4]);
@@ -143,7 +143,13 @@ describe('outbox: turns first', () => {
         running -= 1;
       },
       log,
-      { intervalMs: 60_000, turnsInFlight: () => 8, busyTurns: 4, busyDeferMs: 200 },
+      {
+        intervalMs: 60_000,
+        turnsInFlight: () => 8,
+        busyTurns: 4,
+        busyDeferMs: 200,
+        giveWayMs: 10,
+      },
     );
     const started = Date.now();
     dispatcher.kick(TENANT, 5, ['triage.post']);
@@ -155,5 +161,114 @@ describe('outbox: turns first', () => {
     expect(most).toBe(1);
     expect(await outbox.jobsOf(TENANT, 5)).toEqual([]);
     expect(await outbox.jobsOf(TENANT, 6)).toEqual([]);
+  });
+
+  it('waits before each step while a turn is answered, and goes when the turns end', async () => {
+    await queue(7, ['triage.post', 'sla.arm']);
+    let turns = 1; // one request, not busy: only the steps give way
+    const sent: string[] = [];
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job) => {
+        sent.push(job.kind);
+      },
+      log,
+      { intervalMs: 60_000, turnsInFlight: () => turns, giveWayMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 7, ['triage.post', 'sla.arm']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent).toEqual([]);
+    expect(await outbox.jobsOf(TENANT, 7)).toMatchObject([
+      { state: 'pending' },
+      { state: 'pending' },
+    ]);
+    turns = 0;
+    dispatcher.resume(); // the turn ended
+    await dispatcher.idle();
+    expect(sent).toEqual(['sla.arm', 'triage.post']);
+    expect(await outbox.jobsOf(TENANT, 7)).toEqual([]);
+  });
+
+  it('lets one waiting step go between two turns, all of them once no turn follows', async () => {
+    await queue(8, ['triage.post']);
+    await queue(9, ['triage.post']);
+    let turns = 1;
+    const steps: string[] = [];
+    // The repository as the dispatcher sees it, recording the reads of a ticket's jobs.
+    const watched = Object.create(outbox) as OutboxRepository;
+    watched.jobsOf = (tenantId: string, number: number) => {
+      steps.push(`read ${number}`);
+      return outbox.jobsOf(tenantId, number);
+    };
+    const dispatcher = new OutboxDispatcher(
+      watched,
+      async (job) => {
+        steps.push(`send ${job.number}`);
+      },
+      log,
+      { intervalMs: 60_000, turnsInFlight: () => turns, giveWayMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 8, ['triage.post']);
+    dispatcher.kick(TENANT, 9, ['triage.post']);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(steps).toEqual([]);
+    // A turn ends and the next begins at once: one step of one delivery goes, the oldest.
+    turns = 0;
+    dispatcher.resume();
+    turns = 1;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(steps).toEqual(['read 8']);
+    expect(await outbox.jobsOf(TENANT, 8)).toMatchObject([{ state: 'pending' }]); // claim waits
+    // The last turn ends and nothing follows: everything goes.
+    turns = 0;
+    dispatcher.resume();
+    await dispatcher.idle();
+    expect(steps.filter((s) => s.startsWith('send')).sort()).toEqual(['send 8', 'send 9']);
+  });
+
+  it('goes after `giveWayMs` even while turns never end', async () => {
+    await queue(10, ['triage.post']);
+    const sent: number[] = [];
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job) => {
+        sent.push(job.number);
+      },
+      log,
+      { intervalMs: 60_000, turnsInFlight: () => 2, giveWayMs: 30 },
+    );
+    const started = Date.now();
+    dispatcher.kick(TENANT, 10, ['triage.post']);
+    await dispatcher.idle();
+    expect(sent).toEqual([10]);
+    // Four steps (read, claim, send, delete), each after waiting its 30 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
+  });
+
+  it('sends the deliveries of one ticket one after the other, in the order kicked', async () => {
+    await queue(11, ['triage.post']);
+    let release!: () => void;
+    const posted = new Promise<void>((ok) => (release = ok));
+    const sent: string[] = [];
+    const dispatcher = new OutboxDispatcher(
+      outbox,
+      async (job) => {
+        if (job.kind === 'triage.post') await posted; // the channel is slow
+        sent.push(job.kind);
+      },
+      log,
+      { intervalMs: 60_000 },
+    );
+    dispatcher.kick(TENANT, 11, ['triage.post']);
+    await new Promise((r) => setTimeout(r, 100));
+    // A click on the same ticket queues a thread notice while the card is still being posted.
+    await queue(11, [{ kind: 'channel.notice', ref: '2' }]);
+    dispatcher.kick(TENANT, 11, [{ kind: 'channel.notice', ref: '2' }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent).toEqual([]); // the notice waits for the card
+    release();
+    await dispatcher.idle();
+    expect(sent).toEqual(['triage.post', 'channel.notice']);
+    expect(await outbox.jobsOf(TENANT, 11)).toEqual([]);
   });
 });
