@@ -12,8 +12,8 @@ import { statusOf } from '../storage/tables';
 import { inScope } from '../work-scope';
 
 const HELD = 'held';
-/** ms without a new turn after which all the steps waiting for one go (see `giveWay`) */
-const QUIET_MS = 10;
+/** ms without a turn after which the steps waiting for a moment without turns go (`giveWay`) */
+const QUIET_MS = 5;
 
 /** The job cannot be sent yet (e.g. no triage channel is set up): try again later. */
 export class HeldError extends Error {
@@ -235,10 +235,10 @@ export class OutboxDispatcher {
 
   /**
    * Before a step of background work (reading a ticket's jobs, claiming them, sending one,
-   * deleting one): waits while requests from Teams are being answered, at most `giveWayMs`. When
-   * the last turn ends, one waiting step goes at once and the others once no new turn came for
-   * `QUIET_MS`: a steady stream of requests meets one step of background work between two of
-   * them, not every waiting one at once; an idle server runs them all.
+   * deleting one): waits while requests from Teams are being answered, at most `giveWayMs`. The
+   * waiting steps go once no turn was under way for `QUIET_MS`: between two requests of a steady
+   * stream (a closed loop sends the next within a millisecond or two) the outbox keeps still and
+   * the next turn has storage to itself; a server that falls quiet runs them all at once.
    */
   giveWay(): Promise<void> {
     if (this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0) return Promise.resolve();
@@ -254,12 +254,11 @@ export class OutboxDispatcher {
     });
   }
 
-  /** Lets waiting steps go (see `giveWay`); called when a turn ended. */
+  /** Lets the waiting steps go after `QUIET_MS` without turns (see `giveWay`); at a turn's end. */
   private letGo(): void {
     const idle = () => this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0;
     if (!idle() || this.yielding.size === 0) return;
-    [...this.yielding][0]();
-    if (this.yielding.size === 0 || this.quietTimer) return;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(() => {
       this.quietTimer = undefined;
       if (idle()) for (const go of [...this.yielding]) go();
@@ -312,7 +311,12 @@ export class OutboxDispatcher {
           : now - (j.claimedAt?.getTime() ?? 0) > claimTtl,
       );
       const byTicket = new Map<number, OutboxJob[]>();
-      for (const j of due) byTicket.set(j.number, [...(byTicket.get(j.number) ?? []), j]);
+      for (const j of due) {
+        // A ticket with a delivery under way here is left to it: that delivery reads the
+        // ticket's due jobs itself, and these rows are about to change under this sweep.
+        if (this.perTicket.has(`${marker.tenantId}|${j.number}`)) continue;
+        byTicket.set(j.number, [...(byTicket.get(j.number) ?? []), j]);
+      }
       await Promise.all(
         [...byTicket.values()].map((jobs) =>
           this.track(

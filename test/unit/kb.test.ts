@@ -4,6 +4,7 @@ import {
   MATCH_THRESHOLD,
   PlaybookSchema,
   buildPlaybooks,
+  keywordEvidence,
   loadPlaybooks,
   matchPlaybook,
   normalise,
@@ -290,5 +291,51 @@ describe('validation', () => {
   it('rejects duplicate ids', () => {
     const source = { file: 'sample-playbook', data: valid };
     expect(() => buildPlaybooks([source, source])).toThrow(/sample-playbook: duplicate id/);
+  });
+});
+
+describe('the index of keywords by their first word', () => {
+  /** A small deterministic generator (no flaky seeds). */
+  function* random(seed: number) {
+    let x = seed;
+    for (;;) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      yield x / 2 ** 31;
+    }
+  }
+
+  it('changes no playbook’s evidence: 3,000 texts of keywords, their variants and noise', () => {
+    const playbooks = loadPlaybooks();
+    const words = playbooks.flatMap((p) =>
+      [...p.keywords.es, ...p.keywords.en].join(' ').split(/\s+/),
+    );
+    const noise = ['el', 'the', 'no', 'de', 'piso', '3', 'ayer', 'when', 'sale', 'después', 'x'];
+    const r = random(7);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r.next().value! * xs.length)];
+    // Variants reach the Spanish prefix rule and the stemmers: letters added, cut or changed.
+    const vary = (w: string) => {
+      const roll = r.next().value!;
+      if (roll < 0.25) return `${w}${pick(['s', 'es', 'o', 'ado', 'ción'])}`;
+      if (roll < 0.4 && w.length > 5) return w.slice(0, -1 - Math.floor(r.next().value! * 2));
+      if (roll < 0.5) return w.toUpperCase();
+      return w;
+    };
+    let matched = 0;
+    for (let i = 0; i < 3000; i++) {
+      const n = 1 + Math.floor(r.next().value! * 14);
+      const text = Array.from({ length: n }, () =>
+        r.next().value! < 0.7 ? vary(pick(words)) : pick(noise),
+      ).join(r.next().value! < 0.1 ? ', ' : ' ');
+      for (const playbook of playbooks) {
+        const indexed = keywordEvidence(playbook, text);
+        expect([text, playbook.id, indexed]).toEqual([
+          text,
+          playbook.id,
+          keywordEvidence(playbook, text, true),
+        ]);
+        if (indexed > 0) matched += 1;
+      }
+    }
+    expect(matched).toBeGreaterThan(3000); // the texts do match, often
   });
 });

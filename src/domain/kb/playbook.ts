@@ -287,6 +287,26 @@ interface CompiledKeyword {
 interface CompiledPlaybook {
   playbook: Playbook;
   keywords: readonly CompiledKeyword[];
+  /** keywords by a key of their first word */
+  byKey: ReadonlyMap<string, readonly CompiledKeyword[]>;
+  /** keywords by the first MIN_PREFIX_STEM letters of their first word's Spanish stem */
+  byPrefix: ReadonlyMap<string, readonly CompiledKeyword[]>;
+}
+
+/**
+ * The keywords whose first word may be `token` (`sameWord`): those sharing one of its keys, and
+ * those whose Spanish stem starts like its own (the prefix rule needs both stems to share their
+ * first MIN_PREFIX_STEM letters). A superset; `matchFrom` decides.
+ */
+function candidatesFor(compiled: CompiledPlaybook, token: WordKeys): Iterable<CompiledKeyword> {
+  const found = new Set<CompiledKeyword>();
+  for (const key of token.keys) for (const k of compiled.byKey.get(key) ?? []) found.add(k);
+  if (token.spanish.length >= MIN_PREFIX_STEM) {
+    for (const k of compiled.byPrefix.get(token.spanish.slice(0, MIN_PREFIX_STEM)) ?? []) {
+      found.add(k);
+    }
+  }
+  return found;
 }
 
 /**
@@ -339,7 +359,18 @@ function compile(playbook: Playbook): CompiledPlaybook {
     words: words.map(wordKeys),
     weight: WORD_WEIGHT + PHRASE_WORD_WEIGHT * (words.length - 1),
   }));
-  const compiled = { playbook, keywords };
+  const byKey = new Map<string, CompiledKeyword[]>();
+  const byPrefix = new Map<string, CompiledKeyword[]>();
+  const add = (map: Map<string, CompiledKeyword[]>, key: string, k: CompiledKeyword) =>
+    map.set(key, [...(map.get(key) ?? []), k]);
+  for (const k of keywords) {
+    const first = k.words[0];
+    for (const key of first.keys) add(byKey, key, k);
+    if (first.spanish.length >= MIN_PREFIX_STEM) {
+      add(byPrefix, first.spanish.slice(0, MIN_PREFIX_STEM), k);
+    }
+  }
+  const compiled = { playbook, keywords, byKey, byPrefix };
   compiledCache.set(playbook, compiled);
   return compiled;
 }
@@ -387,18 +418,28 @@ function matchFrom(
  * if it covers some text word not already covered, so "impresora" adds nothing once "impresora
  * sin conexión" matched. Each keyword counts once however often it occurs.
  */
-function keywordScore(compiled: CompiledPlaybook, tokens: readonly Token[]): number {
-  const found: Array<{ weight: number; length: number; occurrences: number[][] }> = [];
-  for (const keyword of compiled.keywords) {
-    const occurrences: number[][] = [];
-    for (let start = 0; start < tokens.length; start++) {
+function keywordScore(
+  compiled: CompiledPlaybook,
+  tokens: readonly Token[],
+  exhaustive = false,
+): number {
+  // Only the keywords whose first word can be at a position are tried there (an index of the
+  // first words); `exhaustive` tries every keyword everywhere (the reference, for tests).
+  const occurrencesOf = new Map<CompiledKeyword, number[][]>();
+  for (let start = 0; start < tokens.length; start++) {
+    const tried = exhaustive ? compiled.keywords : candidatesFor(compiled, tokens[start]);
+    for (const keyword of tried) {
       const positions = matchFrom(keyword, tokens, start);
-      if (positions) occurrences.push(positions);
-    }
-    if (occurrences.length > 0) {
-      found.push({ weight: keyword.weight, length: keyword.words.length, occurrences });
+      if (positions) occurrencesOf.set(keyword, [...(occurrencesOf.get(keyword) ?? []), positions]);
     }
   }
+  const found = compiled.keywords
+    .filter((keyword) => occurrencesOf.has(keyword))
+    .map((keyword) => ({
+      weight: keyword.weight,
+      length: keyword.words.length,
+      occurrences: occurrencesOf.get(keyword)!,
+    }));
   found.sort((a, b) => b.length - a.length);
   const covered = new Set<number>();
   let score = 0;
@@ -409,6 +450,11 @@ function keywordScore(compiled: CompiledPlaybook, tokens: readonly Token[]): num
     for (const position of positions) covered.add(position);
   }
   return score;
+}
+
+/** A playbook's keyword evidence in `text` (`exhaustive`: without the index; for tests). */
+export function keywordEvidence(playbook: Playbook, text: string, exhaustive = false): number {
+  return keywordScore(compile(playbook), tokenise(text), exhaustive);
 }
 
 export interface PlaybookMatch {

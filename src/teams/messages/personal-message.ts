@@ -270,17 +270,19 @@ async function freeText(
         }),
       ACK,
     );
-    await afterReply(ctx, deps, () =>
-      deps.intake.rememberRequesterCard(
-        tenantId,
-        result.stored.ticket.number,
-        ctx.activity.conversation.id,
-        id,
+    // The self-help offer goes out while the acknowledgement's place is written: neither needs
+    // the other, and the offer never fails the turn.
+    await Promise.all([
+      afterReply(ctx, deps, () =>
+        deps.intake.rememberRequesterCard(
+          tenantId,
+          result.stored.ticket.number,
+          ctx.activity.conversation.id,
+          id,
+        ),
       ),
-    );
-    if (result.created) {
-      await offerSelfHelp(ctx, locale, result.stored.ticket, deps.log, deps.later);
-    }
+      result.created && offerSelfHelp(ctx, locale, result.stored.ticket, deps.log, deps.later),
+    ]);
   }
 }
 
