@@ -193,7 +193,7 @@ export class OutboxDispatcher {
   /** Runs `work` when one of the delivery slots is free. */
   private async slot(priority: 'urgent' | 'later', work: () => Promise<void>): Promise<void> {
     if (this.running >= this.limit()) {
-      // `resume` takes the slot for this delivery before waking it.
+      // `startWaiting` takes the slot for this delivery before waking it.
       await new Promise<void>((ok) => this.waiting[priority].push(ok));
     } else {
       this.running += 1;
@@ -203,7 +203,7 @@ export class OutboxDispatcher {
       if (!this.stopped) await inScope('outbox', work);
     } finally {
       this.running -= 1;
-      this.resume();
+      this.startWaiting();
     }
   }
 
@@ -226,7 +226,7 @@ export class OutboxDispatcher {
     if (!this.deferTimer) {
       this.deferTimer = setTimeout(() => {
         this.deferTimer = undefined;
-        this.resume();
+        this.startWaiting();
       }, left);
       this.deferTimer.unref?.();
     }
@@ -239,25 +239,34 @@ export class OutboxDispatcher {
    * waiting steps go once no turn was under way for `QUIET_MS`: between two requests of a steady
    * stream (a closed loop sends the next within a millisecond or two) the outbox keeps still and
    * the next turn has storage to itself; a server that falls quiet runs them all at once.
+   * Never past `until` (real time, ms): claimed jobs must be sent and deleted well within their
+   * claim's lifetime, or another instance would take them over and send them again.
    */
-  giveWay(): Promise<void> {
-    if (this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0) return Promise.resolve();
+  giveWay(until = Infinity): Promise<void> {
+    const most = Math.min(this.opts.giveWayMs ?? 1000, until - Date.now());
+    if (this.stopped || most <= 0 || (this.opts.turnsInFlight?.() ?? 0) === 0) {
+      return Promise.resolve();
+    }
     return new Promise<void>((ok) => {
       const go = () => {
         clearTimeout(timer);
         this.yielding.delete(go);
         ok();
       };
-      const timer = setTimeout(go, this.opts.giveWayMs ?? 1000);
+      const timer = setTimeout(go, most);
       timer.unref?.();
       this.yielding.add(go);
     });
   }
 
-  /** Lets the waiting steps go after `QUIET_MS` without turns (see `giveWay`); at a turn's end. */
-  private letGo(): void {
+  /**
+   * Lets the waiting steps go after `QUIET_MS` without turns (see `giveWay`). A turn's end
+   * (`turnEnded`) starts the wait again; the end of a delivery does not put it off.
+   */
+  private letGo(turnEnded: boolean): void {
     const idle = () => this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0;
     if (!idle() || this.yielding.size === 0) return;
+    if (this.quietTimer && !turnEnded) return;
     if (this.quietTimer) clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(() => {
       this.quietTimer = undefined;
@@ -266,9 +275,15 @@ export class OutboxDispatcher {
     this.quietTimer.unref?.();
   }
 
-  /** Starts waiting deliveries while slots are free (a delivery or a turn just ended). */
+  /** A turn just ended: the waiting steps and deliveries may go (what the server calls). */
   resume(): void {
-    this.letGo();
+    this.letGo(true);
+    this.startWaiting();
+  }
+
+  /** Starts waiting deliveries while slots are free (a delivery or a turn just ended). */
+  private startWaiting(): void {
+    this.letGo(false);
     while (this.running < this.limit()) {
       const next = this.waiting.urgent.shift() ?? this.waiting.later.shift();
       if (!next) return;
@@ -350,9 +365,11 @@ export class OutboxDispatcher {
     );
     const batch: JobBatch = {};
     const completions: Promise<void>[] = [];
+    // Giving way ends at half the claim's lifetime: the rest goes without waiting.
+    const until = Date.now() + (this.opts.claimTtlMs ?? 60_000) / 2;
     for (const job of claimed) {
-      await this.giveWay();
-      const done = await inScope('outbox', () => this.deliverClaimed(job, batch), job.kind);
+      await this.giveWay(until);
+      const done = await inScope('outbox', () => this.deliverClaimed(job, batch, until), job.kind);
       if (done) completions.push(done);
     }
     await Promise.all(completions);
@@ -362,6 +379,7 @@ export class OutboxDispatcher {
   private async deliverClaimed(
     claimed: OutboxJob,
     batch: JobBatch,
+    until: number,
   ): Promise<Promise<void> | undefined> {
     try {
       await this.perform(claimed, batch);
@@ -371,7 +389,7 @@ export class OutboxDispatcher {
       );
       return undefined;
     }
-    return this.giveWay().then(() => this.outbox.complete(claimed));
+    return this.giveWay(until).then(() => this.outbox.complete(claimed));
   }
 
   /** A delivery failed: kept as dead when Teams refused for good, else retried later. */

@@ -304,4 +304,35 @@ describe('outbox: turns first', () => {
     expect(sent).toEqual(['triage.post']);
     expect(claims).toEqual([1]); // one claim, no second one with the rows the sweep had read
   });
+
+  it('stops giving way at half the claim’s lifetime: claimed jobs are sent and deleted in time', async () => {
+    await queue(13, ['triage.post', 'sla.arm', { kind: 'stats.tally', ref: '1' }]);
+    const at: Record<string, number> = {};
+    const watched = Object.create(outbox) as OutboxRepository;
+    watched.claimAll = async (jobs, now) => {
+      const claimed = await outbox.claimAll(jobs, now);
+      at.claimed = Date.now();
+      return claimed;
+    };
+    watched.complete = async (job) => {
+      await outbox.complete(job);
+      at.done = Date.now();
+    };
+    const sent: string[] = [];
+    const dispatcher = new OutboxDispatcher(
+      watched,
+      async (job) => {
+        sent.push(job.kind);
+      },
+      log,
+      // Turns never end; a step would wait 300 ms, a claim lives 400 ms.
+      { intervalMs: 60_000, turnsInFlight: () => 1, giveWayMs: 300, claimTtlMs: 400 },
+    );
+    dispatcher.kick(TENANT, 13, ['triage.post', 'sla.arm', { kind: 'stats.tally', ref: '1' }]);
+    await dispatcher.idle();
+    expect(sent).toHaveLength(3);
+    // Three sends and three deletions, each of which would have waited 300 ms.
+    expect(at.done - at.claimed).toBeLessThan(400);
+    expect(await outbox.jobsOf(TENANT, 13)).toEqual([]);
+  });
 });
