@@ -27,6 +27,9 @@ import type {
  * parts (the same sub-request lines, headers and JSON; see test/integration/transaction.test.ts),
  * and failures are thrown as the SDK throws them: a `RestError` with the failing operation's
  * status and code, its message starting with the operation's index.
+ *
+ * For Azure Table storage and Azurite, what the product runs on. (The SDK rewrites a transaction's
+ * PATCH for Cosmos DB's Table API endpoints; this writer does not, so it is not for those.)
  */
 
 const CRLF = '\r\n';
