@@ -240,13 +240,19 @@ export class OutboxDispatcher {
    * stream (a closed loop sends the next within a millisecond or two) the outbox keeps still and
    * the next turn has storage to itself; a server that falls quiet runs them all at once.
    * Never past `until` (real time, ms): claimed jobs must be sent and deleted well within their
-   * claim's lifetime, or another instance would take them over and send them again.
+   * claim's lifetime, or another instance would take them over and send them again. Not at all
+   * once a busy spell has lasted `busyDeferMs` (one delivery at a time is the rule then).
    */
   giveWay(until = Infinity): Promise<void> {
     const most = Math.min(this.opts.giveWayMs ?? 1000, until - Date.now());
-    if (this.stopped || most <= 0 || (this.opts.turnsInFlight?.() ?? 0) === 0) {
-      return Promise.resolve();
-    }
+    const turns = this.opts.turnsInFlight?.() ?? 0;
+    // A busy spell longer than `busyDeferMs` already holds the outbox to one delivery at a time
+    // (`limit`); its steps waiting as well would starve it under a flood that never pauses.
+    const longBusy =
+      turns >= (this.opts.busyTurns ?? 4) &&
+      this.busySince !== undefined &&
+      Date.now() - this.busySince >= (this.opts.busyDeferMs ?? 5000);
+    if (this.stopped || most <= 0 || turns === 0 || longBusy) return Promise.resolve();
     return new Promise<void>((ok) => {
       const go = () => {
         clearTimeout(timer);

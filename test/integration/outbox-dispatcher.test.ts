@@ -148,7 +148,7 @@ describe('outbox: turns first', () => {
         turnsInFlight: () => 8,
         busyTurns: 4,
         busyDeferMs: 200,
-        giveWayMs: 10,
+        giveWayMs: 60_000, // after the deferral the steps no longer wait
       },
     );
     const started = Date.now();
