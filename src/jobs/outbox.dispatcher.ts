@@ -213,7 +213,7 @@ export class OutboxDispatcher {
    */
   private limit(): number {
     if (this.stopped) return Infinity; // the waiting ones end at once, without working
-    const busy = (this.opts.turnsInFlight?.() ?? 0) >= (this.opts.busyTurns ?? 4);
+    const busy = this.turns() >= (this.opts.busyTurns ?? 4);
     if (!busy) {
       this.busySince = undefined;
       return this.opts.concurrency ?? 4;
@@ -245,7 +245,7 @@ export class OutboxDispatcher {
    */
   giveWay(until = Infinity): Promise<void> {
     const most = Math.min(this.opts.giveWayMs ?? 1000, until - Date.now());
-    const turns = this.opts.turnsInFlight?.() ?? 0;
+    const turns = this.turns();
     // A busy spell longer than `busyDeferMs` already holds the outbox to one delivery at a time
     // (`limit`); its steps waiting as well would starve it under a flood that never pauses.
     const longBusy =
@@ -270,7 +270,7 @@ export class OutboxDispatcher {
    * (`turnEnded`) starts the wait again; the end of a delivery does not put it off.
    */
   private letGo(turnEnded: boolean): void {
-    const idle = () => this.stopped || (this.opts.turnsInFlight?.() ?? 0) === 0;
+    const idle = () => this.stopped || this.turns() === 0;
     if (!idle() || this.yielding.size === 0) return;
     if (this.quietTimer && !turnEnded) return;
     if (this.quietTimer) clearTimeout(this.quietTimer);
@@ -285,6 +285,11 @@ export class OutboxDispatcher {
   resume(): void {
     this.letGo(true);
     this.startWaiting();
+  }
+
+  /** Requests from Teams being answered now (0 without a gauge). */
+  private turns(): number {
+    return this.opts.turnsInFlight?.() ?? 0;
   }
 
   /** Starts waiting deliveries while slots are free (a delivery or a turn just ended). */

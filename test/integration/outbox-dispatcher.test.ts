@@ -1,4 +1,4 @@
-import { OutboxDispatcher } from '../../src/jobs/outbox.dispatcher';
+import { DispatcherOptions, OutboxDispatcher } from '../../src/jobs/outbox.dispatcher';
 import { createLogger } from '../../src/logger';
 import {
   JobBatch,
@@ -22,6 +22,26 @@ beforeAll(async () => {
   outbox = new OutboxRepository(tables);
 });
 
+/** A dispatcher on `repo` that sends with `perform`; it sweeps only when a test says so. */
+function dispatcherFor(
+  perform: (job: OutboxJob, batch: JobBatch) => Promise<void>,
+  opts: Partial<DispatcherOptions> = {},
+  repo: OutboxRepository = outbox,
+): OutboxDispatcher {
+  return new OutboxDispatcher(repo, perform, log, { intervalMs: 60_000, ...opts });
+}
+
+/** A `perform` that only records `what` of each job it is given. */
+const recordInto =
+  <T>(list: T[], what: (job: OutboxJob) => T) =>
+  async (job: OutboxJob) => {
+    list.push(what(job));
+  };
+
+/** The repository as the dispatcher sees it, with some methods replaced (to watch them). */
+const watch = (methods: Partial<OutboxRepository>): OutboxRepository =>
+  Object.assign(Object.create(outbox), methods);
+
 /** Queues jobs of one ticket in one transaction, as a change does. */
 async function queue(number: number, specs: JobSpec[]): Promise<void> {
   await tables.tickets.submitTransaction(
@@ -39,15 +59,10 @@ describe('outbox: the jobs of a ticket go together', () => {
     ]);
     const sent: string[] = [];
     const batches = new Set<JobBatch>();
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job, batch) => {
-        sent.push(job.kind);
-        batches.add(batch);
-      },
-      log,
-      { intervalMs: 60_000 },
-    );
+    const dispatcher = dispatcherFor(async (job, batch) => {
+      sent.push(job.kind);
+      batches.add(batch);
+    });
     dispatcher.kick(TENANT, 1, ['triage.post', 'sla.arm']);
     await dispatcher.idle();
     // The background jobs queued with them (due now, never tried) went along.
@@ -86,14 +101,9 @@ describe('outbox: the jobs of a ticket go together', () => {
 
   it('a failed job is kept for a retry on its own; the others of the batch are done', async () => {
     await queue(3, ['triage.post', 'sla.arm']);
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job: OutboxJob) => {
-        if (job.kind === 'triage.post') throw Object.assign(new Error('busy'), { statusCode: 503 });
-      },
-      log,
-      { intervalMs: 60_000 },
-    );
+    const dispatcher = dispatcherFor(async (job: OutboxJob) => {
+      if (job.kind === 'triage.post') throw Object.assign(new Error('busy'), { statusCode: 503 });
+    });
     dispatcher.kick(TENANT, 3, ['triage.post', 'sla.arm']);
     await dispatcher.idle();
     const left = await outbox.jobsOf(TENANT, 3);
@@ -112,13 +122,9 @@ describe('outbox: turns first', () => {
     await queue(4, ['triage.post']);
     let turns = 4;
     const sent: number[] = [];
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job) => {
-        sent.push(job.number);
-      },
-      log,
-      { intervalMs: 60_000, turnsInFlight: () => turns, busyTurns: 4, busyDeferMs: 60_000 },
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.number),
+      { turnsInFlight: () => turns, busyTurns: 4, busyDeferMs: 60_000 },
     );
     dispatcher.kick(TENANT, 4, ['triage.post']);
     await new Promise((r) => setTimeout(r, 300));
@@ -134,17 +140,14 @@ describe('outbox: turns first', () => {
     await queue(6, ['triage.post']);
     let running = 0;
     let most = 0;
-    const dispatcher = new OutboxDispatcher(
-      outbox,
+    const dispatcher = dispatcherFor(
       async () => {
         running += 1;
         most = Math.max(most, running);
         await new Promise((r) => setTimeout(r, 50));
         running -= 1;
       },
-      log,
       {
-        intervalMs: 60_000,
         turnsInFlight: () => 8,
         busyTurns: 4,
         busyDeferMs: 200,
@@ -167,13 +170,9 @@ describe('outbox: turns first', () => {
     await queue(7, ['triage.post', 'sla.arm']);
     let turns = 1; // one request, not busy: only the steps give way
     const sent: string[] = [];
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job) => {
-        sent.push(job.kind);
-      },
-      log,
-      { intervalMs: 60_000, turnsInFlight: () => turns, giveWayMs: 60_000 },
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.kind),
+      { turnsInFlight: () => turns, giveWayMs: 60_000 },
     );
     dispatcher.kick(TENANT, 7, ['triage.post', 'sla.arm']);
     await new Promise((r) => setTimeout(r, 200));
@@ -194,19 +193,19 @@ describe('outbox: turns first', () => {
     await queue(9, ['triage.post']);
     let turns = 1;
     const steps: string[] = [];
-    // The repository as the dispatcher sees it, recording the reads of a ticket's jobs.
-    const watched = Object.create(outbox) as OutboxRepository;
-    watched.jobsOf = (tenantId: string, number: number) => {
-      steps.push(`read ${number}`);
-      return outbox.jobsOf(tenantId, number);
-    };
-    const dispatcher = new OutboxDispatcher(
-      watched,
+    // The reads of a ticket's jobs, recorded.
+    const watched = watch({
+      jobsOf: (tenantId: string, number: number) => {
+        steps.push(`read ${number}`);
+        return outbox.jobsOf(tenantId, number);
+      },
+    });
+    const dispatcher = dispatcherFor(
       async (job) => {
         steps.push(`send ${job.number}`);
       },
-      log,
-      { intervalMs: 60_000, turnsInFlight: () => turns, giveWayMs: 60_000 },
+      { turnsInFlight: () => turns, giveWayMs: 60_000 },
+      watched,
     );
     dispatcher.kick(TENANT, 8, ['triage.post']);
     dispatcher.kick(TENANT, 9, ['triage.post']);
@@ -230,13 +229,9 @@ describe('outbox: turns first', () => {
   it('goes after `giveWayMs` even while turns never end', async () => {
     await queue(10, ['triage.post']);
     const sent: number[] = [];
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job) => {
-        sent.push(job.number);
-      },
-      log,
-      { intervalMs: 60_000, turnsInFlight: () => 2, giveWayMs: 30 },
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.number),
+      { turnsInFlight: () => 2, giveWayMs: 30 },
     );
     const started = Date.now();
     dispatcher.kick(TENANT, 10, ['triage.post']);
@@ -251,15 +246,10 @@ describe('outbox: turns first', () => {
     let release!: () => void;
     const posted = new Promise<void>((ok) => (release = ok));
     const sent: string[] = [];
-    const dispatcher = new OutboxDispatcher(
-      outbox,
-      async (job) => {
-        if (job.kind === 'triage.post') await posted; // the channel is slow
-        sent.push(job.kind);
-      },
-      log,
-      { intervalMs: 60_000 },
-    );
+    const dispatcher = dispatcherFor(async (job) => {
+      if (job.kind === 'triage.post') await posted; // the channel is slow
+      sent.push(job.kind);
+    });
     dispatcher.kick(TENANT, 11, ['triage.post']);
     await new Promise((r) => setTimeout(r, 100));
     // A click on the same ticket queues a thread notice while the card is still being posted.
@@ -279,19 +269,19 @@ describe('outbox: turns first', () => {
     let turns = 1;
     const sent: string[] = [];
     const claims: number[] = [];
-    const watched = Object.create(outbox) as OutboxRepository;
-    watched.claimAll = (jobs, now) => {
-      // (the sweep may also meet jobs other tests left for a retry)
-      if (jobs.some((j) => j.number === 12)) claims.push(jobs.length);
-      return outbox.claimAll(jobs, now);
-    };
-    const dispatcher = new OutboxDispatcher(
-      watched,
+    const watched = watch({
+      claimAll: (jobs, now) => {
+        // (the sweep may also meet jobs other tests left for a retry)
+        if (jobs.some((j) => j.number === 12)) claims.push(jobs.length);
+        return outbox.claimAll(jobs, now);
+      },
+    });
+    const dispatcher = dispatcherFor(
       async (job) => {
         if (job.number === 12) sent.push(job.kind);
       },
-      log,
-      { intervalMs: 60_000, turnsInFlight: () => turns, giveWayMs: 60_000 },
+      { turnsInFlight: () => turns, giveWayMs: 60_000 },
+      watched,
     );
     // The kick waits for the turn to end; a sweep meanwhile finds the job pending and due.
     dispatcher.kick(TENANT, 12, ['triage.post']);
@@ -308,25 +298,23 @@ describe('outbox: turns first', () => {
   it('stops giving way at half the claim’s lifetime: claimed jobs are sent and deleted in time', async () => {
     await queue(13, ['triage.post', 'sla.arm', { kind: 'stats.tally', ref: '1' }]);
     const at: Record<string, number> = {};
-    const watched = Object.create(outbox) as OutboxRepository;
-    watched.claimAll = async (jobs, now) => {
-      const claimed = await outbox.claimAll(jobs, now);
-      at.claimed = Date.now();
-      return claimed;
-    };
-    watched.complete = async (job) => {
-      await outbox.complete(job);
-      at.done = Date.now();
-    };
-    const sent: string[] = [];
-    const dispatcher = new OutboxDispatcher(
-      watched,
-      async (job) => {
-        sent.push(job.kind);
+    const watched = watch({
+      claimAll: async (jobs, now) => {
+        const claimed = await outbox.claimAll(jobs, now);
+        at.claimed = Date.now();
+        return claimed;
       },
-      log,
+      complete: async (job) => {
+        await outbox.complete(job);
+        at.done = Date.now();
+      },
+    });
+    const sent: string[] = [];
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.kind),
       // Turns never end; a step would wait 300 ms, a claim lives 400 ms.
-      { intervalMs: 60_000, turnsInFlight: () => 1, giveWayMs: 300, claimTtlMs: 400 },
+      { turnsInFlight: () => 1, giveWayMs: 300, claimTtlMs: 400 },
+      watched,
     );
     dispatcher.kick(TENANT, 13, ['triage.post', 'sla.arm', { kind: 'stats.tally', ref: '1' }]);
     await dispatcher.idle();

@@ -430,7 +430,10 @@ function keywordScore(
     const tried = exhaustive ? compiled.keywords : candidatesFor(compiled, tokens[start]);
     for (const keyword of tried) {
       const positions = matchFrom(keyword, tokens, start);
-      if (positions) occurrencesOf.set(keyword, [...(occurrencesOf.get(keyword) ?? []), positions]);
+      if (!positions) continue;
+      const seen = occurrencesOf.get(keyword);
+      if (seen) seen.push(positions);
+      else occurrencesOf.set(keyword, [positions]);
     }
   }
   const found = compiled.keywords
