@@ -4,6 +4,7 @@ import { Attachment, CardFactory } from 'botbuilder';
 import { Locale, t } from '../../domain/i18n';
 import { CATEGORIES } from '../../domain/tickets/category';
 import { IMPACTS, SEVERITIES } from '../../domain/tickets/priority-matrix';
+import { TemplateFallback, compileTemplate } from './template';
 
 /** An expanded Adaptive Card (JSON). */
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard' };
@@ -24,12 +25,36 @@ function prepared(template: object): ACData.Template {
   return found;
 }
 
+/** Each template compiled once (`template.ts`); null: it is left to the library. */
+const compiledTemplates = new WeakMap<object, ((data: object) => unknown) | null>();
+function compiled(template: object): ((data: object) => unknown) | null {
+  let found = compiledTemplates.get(template);
+  if (found === undefined)
+    compiledTemplates.set(template, (found = compileTemplate(template) ?? null));
+  return found;
+}
+
+/** Expands a template with `adaptivecards-templating` itself (the reference of `template.ts`). */
+export function expandWithLibrary(template: object, data: object): unknown {
+  return prepared(template).expand({ $root: data });
+}
+
 /**
- * Expands a template with data. Data values are never evaluated as expressions, so user text
- * bound here (`${description}`) is shown literally.
+ * Expands a template with data: through its compiled form, or the library for what that leaves
+ * to it. Data values are never evaluated as expressions, so user text bound here
+ * (`${description}`) is shown literally.
  */
 export function expand(template: object, data: object): AdaptiveCardJson {
-  const card = prepared(template).expand({ $root: data }) as AdaptiveCardJson;
+  let card: AdaptiveCardJson | undefined;
+  const fast = compiled(template);
+  if (fast) {
+    try {
+      card = fast(data) as AdaptiveCardJson;
+    } catch (e) {
+      if (!(e instanceof TemplateFallback)) throw e;
+    }
+  }
+  card ??= expandWithLibrary(template, data) as AdaptiveCardJson;
   const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (size > MAX_CARD_BYTES) throw new Error(`card of ${size} bytes exceeds ${MAX_CARD_BYTES}`);
   return card;
