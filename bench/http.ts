@@ -14,8 +14,11 @@
  * counted by the `trips` module.
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { TableClient, odata } from '@azure/data-tables';
 import { BotProcess, spawnBot, spawnDesk } from '../test/support/bot-process';
 import {
   ChannelMember,
@@ -31,6 +34,7 @@ import { BenchContext, BenchModule, Figure } from './types';
 const ROOT = resolve(__dirname, '../../..');
 const PRODUCT_MAIN = resolve(ROOT, 'dist/src/index.js');
 const BASELINE_MAIN = resolve(__dirname, 'baseline-bot.js');
+const FLOOR_MAIN = resolve(__dirname, 'floor-bot.js');
 
 const WARMUP = 60;
 const C1_REQUESTS = 200;
@@ -132,6 +136,102 @@ export const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
       m.id === m.conversationId.split(';messageid=')[1] &&
       cardOf(m.activity) !== undefined,
   );
+
+/**
+ * The cards the product sent for a creation (the acknowledgement, the self-help offer) and
+ * answered to an "Assign to me", for the floor to send as many bytes.
+ */
+function productCards(teams: FakeTeams, triageAnswer: Record<string, unknown> | undefined) {
+  const byChat = new Map<string, Record<string, unknown>[]>();
+  for (const m of teams.messages) {
+    const card = cardOf(m.activity);
+    if (!card || !m.conversationId.startsWith('a:')) continue;
+    byChat.set(m.conversationId, [...(byChat.get(m.conversationId) ?? []), card]);
+  }
+  const chat = [...byChat.values()].find((cards) => cards.length >= 2);
+  if (!chat || !triageAnswer) throw new Error('the product sent no acknowledgement with an offer');
+  return { ack: chat[0], offer: chat[1], triage: triageAnswer };
+}
+
+/** One of the product's stored ticket rows (its columns), for the floor to write as many. */
+async function aTicketRow(connectionString: string): Promise<Record<string, unknown>> {
+  const table = TableClient.fromConnectionString(connectionString, 'benchprodtickets', {
+    allowInsecureConnection: true,
+  });
+  for await (const row of table.listEntities({
+    queryOptions: { filter: odata`RowKey eq ${'t000000100'}` },
+  })) {
+    const columns: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (!['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.metadata'].includes(k)) {
+        columns[k] = v;
+      }
+    }
+    return columns;
+  }
+  throw new Error('the product stored no ticket 100');
+}
+
+/**
+ * The floor (`floor-bot.ts`) under the product's loads: creations at concurrency 16, then
+ * "Assign to me" at concurrency 16 on the tickets it created.
+ */
+async function floorRun(
+  teams: FakeTeams,
+  ctx: BenchContext,
+  cards: Record<string, unknown>,
+): Promise<{ create: LoadResult; clicks: LoadResult }> {
+  const dir = mkdtempSync(join(tmpdir(), 'floor-'));
+  const file = join(dir, 'cards.json');
+  writeFileSync(file, JSON.stringify(cards));
+  const bot = await spawnBot(
+    {
+      TABLES_CONNECTION_STRING: ctx.connectionString,
+      TABLES_PREFIX: 'benchfloor',
+      FLOOR_CARDS: file,
+    },
+    { main: FLOOR_MAIN },
+  );
+  try {
+    teams.setBotUrl(bot.url);
+    const requesters: Record<string, any>[] = [];
+    const create = (c: number, n: number) =>
+      closedLoop(c, n, async (i) => {
+        const activity = newRequester(teams, i);
+        const res = await teams.post(activity);
+        requesters.push(activity);
+        return res.status;
+      });
+    await create(4, WARMUP);
+    const created = await create(16, C16_REQUESTS);
+    const agent = teams.user('Floor Agent');
+    const click = (i: number) =>
+      teams
+        .post({
+          ...agent.messageActivity(''),
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          value: {
+            action: {
+              type: 'Action.Execute',
+              verb: 'assign',
+              data: { ticket: `t|${requesters[i].from.id}` },
+            },
+            trigger: 'manual',
+          },
+        })
+        .then((res) => res.status);
+    await closedLoop(4, 32, click);
+    const clicks = await closedLoop(16, CLICKS, (i) => click(i + 32));
+    if (created.failures > 0 || clicks.failures > 0) {
+      throw new Error(`floor: ${created.failures} creations and ${clicks.failures} clicks failed`);
+    }
+    return { create: created, clicks };
+  } finally {
+    await bot.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Median time from spawning to a healthy /healthz, and to the exit of a bare import script. */
 async function startup(ctx: BenchContext) {
@@ -241,8 +341,21 @@ export const http: BenchModule = {
       ctx.progress(
         `product: Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms; peak RSS ${rss.toFixed(0)} MB`,
       );
+      // A ticket nobody has clicked yet: its answer is the card a first "Assign to me" returns.
+      const answered = await members[0].click(triageCards(teams, triage)[0], 'Assign to me');
+      const ticketRow = await aTicketRow(ctx.connectionString);
       await product.stop();
       product = undefined;
+
+      ctx.progress("floor: the product's irreducible exchanges, no product logic");
+      const floor = await floorRun(teams, ctx, {
+        ...productCards(teams, answered.card),
+        ticket: ticketRow,
+      });
+      ctx.progress(
+        `floor: c=16 ${floor.create.rps.toFixed(0)}/s p95 ${floor.create.p95.toFixed(1)} ms; ` +
+          `Assign to me at c=16 p95 ${floor.clicks.p95.toFixed(1)} ms`,
+      );
 
       ctx.progress('start-up: bare import and bot to healthy');
       const start = await startup(ctx);
@@ -293,6 +406,31 @@ export const http: BenchModule = {
             `95th percentile of an agent's "Assign to me" (\`adaptiveCard/action\`) answer with ` +
             `16 clicks in flight, each on another ticket's triage card (${load(clicks)}); the ` +
             "baseline column is the baseline's p95 at concurrency 16.",
+        },
+        {
+          name: 'floor-creation-c16-throughput',
+          value: floor.create.rps,
+          baseline: base16.rps,
+          unit: 'requests/s',
+          explanation:
+            `What a creation cannot cost less than on this stack: \`bench/floor-bot.ts\`, the ` +
+            `same server stack and storage writer with no product logic, making only the ` +
+            `exchanges the spec and the issue leave (a point read of the requester, the ticket ` +
+            `with its jobs in a partition of its own beside the requester's index, the ` +
+            `acknowledgement card, its place and the self-help offer: 4 round trips and 2 ` +
+            `messages), with the product's cards and ticket row, under the same load ` +
+            `(${load(floor.create)}). Its ratio bounds \`creation-c16-throughput\` from above.`,
+        },
+        {
+          name: 'floor-card-action-c16-p95',
+          value: floor.clicks.p95,
+          baseline: base16.p95,
+          unit: 'ms',
+          explanation:
+            `The same floor's "Assign to me": the ticket read by key, one transaction (the ` +
+            `ticket with its etag, the event, 4 jobs) and the product's refreshed card as the ` +
+            `answer, no authorisation, 16 clicks in flight (${load(floor.clicks)}). It bounds ` +
+            `\`card-action-c16-p95\` from below.`,
         },
         {
           name: 'startup-healthy',

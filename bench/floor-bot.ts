@@ -1,0 +1,166 @@
+/**
+ * The floor of the product's own work (issue #10: "if a target is impossible, say why with
+ * figures"): the product's server stack and storage writer with no product logic, making only
+ * the exchanges a creation and an "Assign to me" cannot do without, each in its cheapest form.
+ * Run as its own process by `bench/http.ts`, exactly as the baseline and the product are.
+ *
+ * A creation (a 1:1 message), the spec's minimum with the issue's 4 round trips:
+ * 1. the requester's context: one point read (the product needs a query: open tickets, a choice
+ *    in progress);
+ * 2. the ticket and its outbox jobs in one transaction, in a partition of its own (the emulator
+ *    scans a partition for every key, so this is its cheapest layout), beside the requester's
+ *    index row and profile in a transaction of their partition;
+ * 3. the acknowledgement card (spec 3.1), then at once its place (a merge) beside the self-help
+ *    offer (spec 3.2).
+ *
+ * An "Assign to me" (an `adaptiveCard/action` invoke): the ticket read by key, then one
+ * transaction (the ticket with its etag, the event, the jobs of the card for everyone, the
+ * requester's card, the SLA timer and the report totals) and the refreshed card as the answer.
+ * No tenant settings are read: authorisation is left out.
+ *
+ * Cards and the ticket row are the product's own, taken by the bench from its run and handed over
+ * in `FLOOR_CARDS` (a JSON file: `{ ack, offer, triage, ticket }`), so the floor sends and stores
+ * as many bytes as the product.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { TableClient, TransactionAction } from '@azure/data-tables';
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  TurnContext,
+} from 'botbuilder';
+import * as restify from 'restify';
+import { withLeanTransactions } from '../src/storage/transaction';
+
+interface Cards {
+  ack: Record<string, unknown>;
+  offer: Record<string, unknown>;
+  triage: Record<string, unknown>;
+  /** the columns of one of the product's ticket rows */
+  ticket: Record<string, unknown>;
+}
+
+const JOBS_AT_CREATION = ['sla.arm', 'triage.post', 'stats.tally', 'recurring.match', 'directory'];
+const JOBS_AT_ASSIGN = ['triage.update', 'requester.update', 'sla.arm', 'stats.tally'];
+
+const card = (content: Record<string, unknown>) => ({
+  attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }],
+});
+
+async function main(): Promise<void> {
+  const cards = JSON.parse(readFileSync(process.env.FLOOR_CARDS ?? '', 'utf8')) as Cards;
+  const table = (name: string) =>
+    withLeanTransactions(
+      TableClient.fromConnectionString(
+        process.env.TABLES_CONNECTION_STRING ?? '',
+        `${process.env.TABLES_PREFIX ?? ''}${name}`,
+        { allowInsecureConnection: true },
+      ),
+    );
+  const tickets = table('floortickets');
+  const users = table('floorusers');
+  await Promise.all([tickets.createTable(), users.createTable()]);
+  const identity = {
+    MicrosoftAppId: '',
+    MicrosoftAppPassword: '',
+    MicrosoftAppType: 'MultiTenant',
+  };
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(
+      identity,
+      new ConfigurationServiceClientCredentialFactory(identity),
+    ),
+  );
+  const jobRows = (partitionKey: string, kinds: string[], now: Date): TransactionAction[] =>
+    kinds.map((kind) => [
+      'upsert',
+      {
+        partitionKey,
+        rowKey: `o|${kind}`,
+        kind,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+      },
+      'Replace',
+    ]);
+
+  const create = async (ctx: TurnContext) => {
+    const user = ctx.activity.from.id;
+    const partitionKey = `t|${user}`;
+    const now = new Date();
+    await users.getEntity(user, 'profile').catch(() => undefined);
+    const text = ctx.activity.text ?? '';
+    await Promise.all([
+      tickets.submitTransaction([
+        ['create', { ...cards.ticket, partitionKey, rowKey: 't', description: text }],
+        ['create', { partitionKey, rowKey: 'e|1', kind: 'created', at: now }],
+        ...jobRows(partitionKey, JOBS_AT_CREATION, now).map(
+          ([, row]) => ['create', row] as TransactionAction,
+        ),
+      ]),
+      users.submitTransaction([
+        ['create', { partitionKey: user, rowKey: 't|1', ticket: partitionKey, at: now }],
+        [
+          'upsert',
+          { partitionKey: user, rowKey: 'profile', name: ctx.activity.from.name },
+          'Merge',
+        ],
+      ]),
+    ]);
+    const ack = await ctx.sendActivity(card(cards.ack));
+    await Promise.all([
+      tickets.updateEntity({ partitionKey, rowKey: 't', ackId: ack?.id ?? '' }, 'Merge'),
+      ctx.sendActivity(card(cards.offer)),
+    ]);
+  };
+
+  const assign = async (ctx: TurnContext) => {
+    const partitionKey = String(ctx.activity.value?.action?.data?.ticket ?? '');
+    const now = new Date();
+    const ticket = await tickets.getEntity(partitionKey, 't');
+    await tickets.submitTransaction([
+      [
+        'update',
+        { partitionKey, rowKey: 't', state: 'assigned', assignee: ctx.activity.from.id },
+        'Merge',
+        { etag: ticket.etag },
+      ],
+      ['create', { partitionKey, rowKey: `e|${randomUUID()}`, kind: 'assigned', at: now }],
+      ...jobRows(partitionKey, JOBS_AT_ASSIGN, now),
+    ]);
+    await ctx.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: cards.triage,
+        },
+      },
+    });
+  };
+
+  const server = restify.createServer({ name: 'floor', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, async (ctx) => {
+      if (ctx.activity.type === 'message') await create(ctx);
+      else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
+    });
+  });
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+  await new Promise<void>((ok) => server.listen(Number(process.env.PORT ?? 3979), '127.0.0.1', ok));
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+main().catch((e) => {
+  process.stderr.write(`floor bot failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});
