@@ -41,6 +41,8 @@ const C1_REQUESTS = 200;
 const C16_REQUESTS = 1600;
 const CLICKS = 480;
 const STARTS = 5;
+/** Rounds of each interleaved load (`inRounds`). */
+const ROUNDS = 4;
 
 /** Problems people write (es/en), so that classification and self-help do their real work. */
 const PROBLEMS = [
@@ -67,12 +69,18 @@ interface LoadResult {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+interface Lane {
+  latencies: number[];
+  seconds: number;
+  failures: number;
+}
+
 /** `total` requests, `concurrency` at a time, each lane sending its next when answered. */
-async function closedLoop(
+async function closedLoopRaw(
   concurrency: number,
   total: number,
   send: (i: number) => Promise<number>,
-): Promise<LoadResult> {
+): Promise<Lane> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -88,17 +96,72 @@ async function closedLoop(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latencies, seconds: (performance.now() - started) / 1000, failures };
+}
+
+/** The figures of one or more runs of a closed loop taken together. */
+function summary(runs: Lane[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   return {
-    requests: total,
+    requests: latencies.length,
     seconds,
-    rps: total / seconds,
+    rps: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
-    failures,
+    failures: runs.reduce((sum, r) => sum + r.failures, 0),
   };
+}
+
+async function closedLoop(
+  concurrency: number,
+  total: number,
+  send: (i: number) => Promise<number>,
+): Promise<LoadResult> {
+  return summary([await closedLoopRaw(concurrency, total, send)]);
+}
+
+/** A bot process under measurement and what one request to it is (the i-th of its kind). */
+interface Side {
+  bot: BotProcess;
+  send: (i: number) => Promise<number>;
+}
+
+/**
+ * The sides' loads in rounds: in each round every side in turn runs `perRound` requests while
+ * the other processes are stopped (SIGSTOP, so that the product's outbox does not take the
+ * processor from the baseline either). This machine's speed drifts by up to a third within
+ * minutes (the same build measured 0.33 to 0.49 of the baseline when each ran its whole load in
+ * one go): taken in rounds, what is compared was measured seconds apart.
+ */
+async function inRounds(
+  teams: FakeTeams,
+  sides: Side[],
+  concurrency: number,
+  perRound: number,
+  rounds: number,
+): Promise<LoadResult[]> {
+  const runs: Lane[][] = sides.map(() => []);
+  const sent = sides.map(() => 0);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const [k, side] of sides.entries()) {
+        for (const other of sides) if (other !== side) other.bot.child.kill('SIGSTOP');
+        side.bot.child.kill('SIGCONT');
+        teams.setBotUrl(side.bot.url);
+        const first = sent[k];
+        sent[k] += perRound;
+        runs[k].push(await closedLoopRaw(concurrency, perRound, (i) => side.send(first + i)));
+      }
+    }
+  } finally {
+    for (const side of sides) side.bot.child.kill('SIGCONT');
+  }
+  const results = runs.map(summary);
+  const failed = results.reduce((sum, r) => sum + r.failures, 0);
+  if (failed > 0) throw new Error(`${failed} requests failed`);
+  return results;
 }
 
 let people = 0;
@@ -159,7 +222,7 @@ async function aTicketRow(connectionString: string): Promise<Record<string, unkn
     allowInsecureConnection: true,
   });
   for await (const row of table.listEntities({
-    queryOptions: { filter: odata`RowKey eq ${'t000000100'}` },
+    queryOptions: { filter: odata`RowKey eq ${'t000000010'}` },
   })) {
     const columns: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(row)) {
@@ -169,18 +232,11 @@ async function aTicketRow(connectionString: string): Promise<Record<string, unkn
     }
     return columns;
   }
-  throw new Error('the product stored no ticket 100');
+  throw new Error('the product stored no ticket 10');
 }
 
-/**
- * The floor (`floor-bot.ts`) under the product's loads: creations at concurrency 16, then
- * "Assign to me" at concurrency 16 on the tickets it created.
- */
-async function floorRun(
-  teams: FakeTeams,
-  ctx: BenchContext,
-  cards: Record<string, unknown>,
-): Promise<{ create: LoadResult; clicks: LoadResult }> {
+/** The floor (`floor-bot.ts`) started with the product's cards and ticket row. */
+async function startFloor(teams: FakeTeams, ctx: BenchContext, cards: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'floor-'));
   const file = join(dir, 'cards.json');
   writeFileSync(file, JSON.stringify(cards));
@@ -191,46 +247,29 @@ async function floorRun(
       FLOOR_CARDS: file,
     },
     { main: FLOOR_MAIN },
-  );
-  try {
-    teams.setBotUrl(bot.url);
-    const requesters: Record<string, any>[] = [];
-    const create = (c: number, n: number) =>
-      closedLoop(c, n, async (i) => {
-        const activity = newRequester(teams, i);
-        const res = await teams.post(activity);
-        requesters.push(activity);
-        return res.status;
-      });
-    await create(4, WARMUP);
-    const created = await create(16, C16_REQUESTS);
-    const agent = teams.user('Floor Agent');
-    const click = (i: number) =>
-      teams
-        .post({
-          ...agent.messageActivity(''),
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          value: {
-            action: {
-              type: 'Action.Execute',
-              verb: 'assign',
-              data: { ticket: `t|${requesters[i].from.id}` },
-            },
-            trigger: 'manual',
-          },
-        })
-        .then((res) => res.status);
-    await closedLoop(4, 32, click);
-    const clicks = await closedLoop(16, CLICKS, (i) => click(i + 32));
-    if (created.failures > 0 || clicks.failures > 0) {
-      throw new Error(`floor: ${created.failures} creations and ${clicks.failures} clicks failed`);
-    }
-    return { create: created, clicks };
-  } finally {
-    await bot.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  ).finally(() => rmSync(dir, { recursive: true, force: true }));
+  // Its tickets are keyed by their requester: a click names one.
+  const requesters: string[] = [];
+  const agent = teams.user('Floor Agent');
+  const create = async (i: number) => {
+    const activity = newRequester(teams, i) as { from: { id: string } };
+    const res = await teams.post(activity);
+    requesters.push(activity.from.id);
+    return res.status;
+  };
+  const click = async (i: number) => {
+    const res = await teams.post({
+      ...agent.messageActivity(''),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: { type: 'Action.Execute', verb: 'assign', data: { ticket: `t|${requesters[i]}` } },
+        trigger: 'manual',
+      },
+    });
+    return res.status;
+  };
+  return { bot, create, click };
 }
 
 /** Median time from spawning to a healthy /healthz, and to the exit of a bare import script. */
@@ -277,24 +316,13 @@ export const http: BenchModule = {
     await teams.start();
     let baseline: BotProcess | undefined;
     let product: BotProcess | undefined;
+    let floor: BotProcess | undefined;
     try {
-      ctx.progress('baseline: starting');
+      ctx.progress('baseline and product: starting');
       baseline = await spawnBot(
         { TABLES_CONNECTION_STRING: ctx.connectionString, TABLES_PREFIX: 'benchbase' },
         { main: BASELINE_MAIN },
       );
-      await creationLoad(teams, baseline.url, 4, WARMUP);
-      const base1 = await creationLoad(teams, baseline.url, 1, C1_REQUESTS);
-      const base16 = await creationLoad(teams, baseline.url, 16, C16_REQUESTS);
-      const baseRss = baseline.peakRssMb();
-      ctx.progress(
-        `baseline: c=1 ${base1.rps.toFixed(0)}/s p95 ${base1.p95.toFixed(1)} ms; ` +
-          `c=16 ${base16.rps.toFixed(0)}/s p95 ${base16.p95.toFixed(1)} ms; peak RSS ${baseRss.toFixed(0)} MB`,
-      );
-      await baseline.stop();
-      baseline = undefined;
-
-      ctx.progress('product: starting');
       const admin = accountFor('Bench Admin');
       const agents = ['Ana', 'Beto', 'Carla', 'Diego'].map((n) => accountFor(`${n} Agent`));
       let triage: TeamChannel;
@@ -308,54 +336,87 @@ export const http: BenchModule = {
         { admin, agents, main: PRODUCT_MAIN },
       ));
       await setUpSupervisors(teams, admin);
-      let created = 0;
-      const create = async (c: number, n: number) => {
-        const r = await creationLoad(teams, product!.url, c, n);
-        created += n;
-        return r;
+      const requester = (i: number) => teams.post(newRequester(teams, i)).then((r) => r.status);
+      const base: Side = { bot: baseline, send: requester };
+      let productCreations = 0;
+      const prod: Side = {
+        bot: product,
+        send: (i) => {
+          productCreations += 1;
+          return requester(i);
+        },
       };
       const cardsPosted = () => triageCards(teams, triage).length;
-      await create(4, WARMUP);
-      await until('triage cards after the warm-up', cardsPosted, created);
-      const prod1 = await create(1, C1_REQUESTS);
-      await until('triage cards after c=1', cardsPosted, created);
-      const prod16 = await create(16, C16_REQUESTS);
-      ctx.progress(
-        `product: c=1 ${prod1.rps.toFixed(0)}/s p95 ${prod1.p95.toFixed(1)} ms; ` +
-          `c=16 ${prod16.rps.toFixed(0)}/s p95 ${prod16.p95.toFixed(1)} ms`,
+      const caughtUp = (what: string) => until(what, cardsPosted, productCreations);
+      await creationLoad(teams, baseline.url, 4, WARMUP);
+      await creationLoad(teams, product.url, 4, WARMUP);
+      productCreations += WARMUP;
+      await caughtUp('triage cards after the warm-up');
+
+      // The floor takes the product's cards: the acknowledgement and offer of a creation, and
+      // the answer to a first "Assign to me" on a ticket nobody has clicked yet.
+      const members = agents.map((a) => new ChannelMember(teams, a, triage));
+      const answered = await members[0].click(triageCards(teams, triage)[0], 'Assign to me');
+      const floorBot = await startFloor(teams, ctx, {
+        ...productCards(teams, answered.card),
+        ticket: await aTicketRow(ctx.connectionString),
+      });
+      floor = floorBot.bot;
+      const flo: Side = { bot: floorBot.bot, send: floorBot.create };
+      await inRounds(teams, [flo], 4, WARMUP, 1);
+
+      ctx.progress(`c=1: ${ROUNDS} rounds of baseline, product`);
+      const [base1, prod1] = await inRounds(teams, [base, prod], 1, C1_REQUESTS / ROUNDS, ROUNDS);
+      await caughtUp('triage cards after c=1');
+      ctx.progress(`c=16: ${ROUNDS} rounds of baseline, product, floor`);
+      const [base16, prod16, floor16] = await inRounds(
+        teams,
+        [base, prod, flo],
+        16,
+        C16_REQUESTS / ROUNDS,
+        ROUNDS,
       );
-      const caughtUp = performance.now();
-      await until('triage cards after c=16', cardsPosted, created);
-      const backlogSeconds = (performance.now() - caughtUp) / 1000;
+      const baseRss = baseline.peakRssMb();
+      ctx.progress(
+        `c=1 ${base1.rps.toFixed(0)}/s p95 ${base1.p95.toFixed(1)} ms (baseline), ` +
+          `${prod1.rps.toFixed(0)}/s p95 ${prod1.p95.toFixed(1)} ms (product); c=16 ` +
+          `${base16.rps.toFixed(0)}/s (baseline), ${prod16.rps.toFixed(0)}/s (product), ` +
+          `${floor16.rps.toFixed(0)}/s (floor)`,
+      );
+      await baseline.stop();
+      baseline = undefined;
+      const caughtUpFrom = performance.now();
+      await caughtUp('triage cards after c=16');
+      const backlogSeconds = (performance.now() - caughtUpFrom) / 1000;
       ctx.progress(`product: its outbox caught up ${backlogSeconds.toFixed(1)} s after the load`);
 
-      // Assign to me, by four agents, on tickets nobody has taken yet: 16 clicks in flight.
+      // Assign to me, by four agents, on tickets nobody has taken yet: 16 clicks in flight; the
+      // floor's on its own tickets.
       const cards: SentMessage[] = triageCards(teams, triage).slice(-(CLICKS + 32));
-      const members = agents.map((a) => new ChannelMember(teams, a, triage));
-      const click = async (i: number) =>
-        (await members[i % members.length].click(cards[i], 'Assign to me')).status;
-      await closedLoop(4, 32, click);
-      const clicks = await closedLoop(16, CLICKS, (i) => click(i + 32));
-      if (clicks.failures > 0) throw new Error(`${clicks.failures} clicks failed`);
+      const clickSide: Side = {
+        bot: product,
+        send: async (i) =>
+          (await members[i % members.length].click(cards[i], 'Assign to me')).status,
+      };
+      const floorClicks: Side = { bot: floorBot.bot, send: floorBot.click };
+      await inRounds(teams, [clickSide, floorClicks], 4, 32, 1);
+      const [clicks, floorClicked] = await inRounds(
+        teams,
+        [clickSide, floorClicks],
+        16,
+        CLICKS / ROUNDS,
+        ROUNDS,
+      );
       const rss = product.peakRssMb();
       ctx.progress(
-        `product: Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms; peak RSS ${rss.toFixed(0)} MB`,
+        `Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms (product), ` +
+          `${floorClicked.p95.toFixed(1)} ms (floor); product peak RSS ${rss.toFixed(0)} MB`,
       );
-      // A ticket nobody has clicked yet: its answer is the card a first "Assign to me" returns.
-      const answered = await members[0].click(triageCards(teams, triage)[0], 'Assign to me');
-      const ticketRow = await aTicketRow(ctx.connectionString);
       await product.stop();
       product = undefined;
-
-      ctx.progress("floor: the product's irreducible exchanges, no product logic");
-      const floor = await floorRun(teams, ctx, {
-        ...productCards(teams, answered.card),
-        ticket: ticketRow,
-      });
-      ctx.progress(
-        `floor: c=16 ${floor.create.rps.toFixed(0)}/s p95 ${floor.create.p95.toFixed(1)} ms; ` +
-          `Assign to me at c=16 p95 ${floor.clicks.p95.toFixed(1)} ms`,
-      );
+      await floor.stop();
+      floor = undefined;
+      const floorResult = { create: floor16, clicks: floorClicked };
 
       ctx.progress('start-up: bare import and bot to healthy');
       const start = await startup(ctx);
@@ -365,7 +426,9 @@ export const http: BenchModule = {
         `p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`;
       const each =
         'each from a requester the bot has never met (closed loop, stub connector on loopback, ' +
-        'both servers as their own processes on the same Azurite)';
+        'both servers as their own processes on the same Azurite; measured in ' +
+        `${ROUNDS} rounds, each side's share of a round while the others are stopped, as the ` +
+        "machine's speed drifts)";
       return [
         {
           name: 'creation-c16-throughput',
@@ -409,7 +472,7 @@ export const http: BenchModule = {
         },
         {
           name: 'floor-creation-c16-throughput',
-          value: floor.create.rps,
+          value: floorResult.create.rps,
           baseline: base16.rps,
           unit: 'requests/s',
           explanation:
@@ -419,17 +482,17 @@ export const http: BenchModule = {
             `with its jobs in a partition of its own beside the requester's index, the ` +
             `acknowledgement card, its place and the self-help offer: 4 round trips and 2 ` +
             `messages), with the product's cards and ticket row, under the same load ` +
-            `(${load(floor.create)}). Its ratio bounds \`creation-c16-throughput\` from above.`,
+            `(${load(floorResult.create)}). Its ratio bounds \`creation-c16-throughput\` from above.`,
         },
         {
           name: 'floor-card-action-c16-p95',
-          value: floor.clicks.p95,
+          value: floorResult.clicks.p95,
           baseline: base16.p95,
           unit: 'ms',
           explanation:
             `The same floor's "Assign to me": the ticket read by key, one transaction (the ` +
             `ticket with its etag, the event, 4 jobs) and the product's refreshed card as the ` +
-            `answer, no authorisation, 16 clicks in flight (${load(floor.clicks)}). It bounds ` +
+            `answer, no authorisation, 16 clicks in flight (${load(floorResult.clicks)}). It bounds ` +
             `\`card-action-c16-p95\` from below.`,
         },
         {
@@ -460,6 +523,7 @@ export const http: BenchModule = {
     } finally {
       await baseline?.stop();
       await product?.stop();
+      await floor?.stop();
       await teams.stop();
     }
   },
