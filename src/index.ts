@@ -17,7 +17,7 @@ import { AfterAnswer } from './teams/later';
 import { TriageService } from './services/triage.service';
 import { SurveyService } from './services/survey.service';
 import { TicketSearchService } from './services/ticket-search.service';
-import { JobSpec, OutboxRepository } from './storage/outbox.repository';
+import { JobSpec, OutboxJob, OutboxRepository } from './storage/outbox.repository';
 import { TimerRepository } from './storage/timer.repository';
 import { KbStatsRepository } from './storage/kb-stats.repository';
 import { StatsRepository } from './storage/stats.repository';
@@ -234,8 +234,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     log,
   });
   const directory = new DirectoryLearner({ after: later, emails, users, log });
-  const kick = (tenantId: string, number: number, jobs: JobSpec[]) =>
-    dispatcher.kick(tenantId, number, jobs);
+  const kick = (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) =>
+    dispatcher.kick(tenantId, number, jobs, written);
   kickLater = kick;
   const intake = new IntakeService({
     tickets,

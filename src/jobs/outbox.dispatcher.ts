@@ -140,13 +140,19 @@ export class OutboxDispatcher {
   /**
    * The fast path: try these jobs of a ticket now, without making the caller wait. The ticket's
    * other jobs that are due go with them: one read finds them all, one transaction claims them.
+   * `written`: a new ticket's jobs as its creation wrote them (with their etags), which are all
+   * it has: they are claimed without that read.
    */
-  kick(tenantId: string, number: number, specs: JobSpec[]): void {
-    if (specs.length === 0) return;
+  kick(tenantId: string, number: number, specs: JobSpec[], written?: OutboxJob[]): void {
+    if (specs.length === 0 && !written?.length) return;
     const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
     this.track(
       this.oneAtATime(tenantId, number, () =>
         this.slot('urgent', async () => {
+          if (written?.length) {
+            await this.deliverAll(written);
+            return;
+          }
           await this.giveWay();
           const jobs = await inScope(
             'outbox',

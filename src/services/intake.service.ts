@@ -17,7 +17,7 @@ import {
 } from '../domain/tickets/ticket';
 import { formatTrackingId } from '../domain/tickets/tracking-number';
 import { mergeAttachments } from '../domain/intake/email';
-import { JobSpec, OutboxKind } from '../storage/outbox.repository';
+import { JobSpec, OutboxJob, OutboxKind } from '../storage/outbox.repository';
 import { StoredTicket, TicketRepository } from '../storage/ticket.repository';
 import { Draft, ProfileChange, UserContext, UserRepository } from '../storage/user.repository';
 
@@ -81,8 +81,11 @@ export class IntakeService {
       policy: SlaPolicy;
       trackingPrefix: string;
       suggest: Suggest;
-      /** called after a commit that queued outbox jobs: sends them without waiting */
-      kick?: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+      /**
+       * called after a commit that queued outbox jobs: sends them without waiting (`written`:
+       * all the jobs a new ticket has, with their etags, so that nothing is read back)
+       */
+      kick?: (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) => void;
     },
   ) {}
 
@@ -114,7 +117,11 @@ export class IntakeService {
     const due = startClocks(this.deps.policy, priority, now);
     const onBehalf = !!req.actor && req.actor.id !== req.requester.id;
     const jobs = onBehalf ? ON_BEHALF_JOBS : NEW_TICKET_JOBS;
-    const { stored, created } = await this.deps.tickets.create(
+    const {
+      stored,
+      created,
+      jobs: written,
+    } = await this.deps.tickets.create(
       req.tenantId,
       req.idemKey,
       (n) => {
@@ -148,7 +155,7 @@ export class IntakeService {
       },
       jobs,
     );
-    this.deps.kick?.(req.tenantId, stored.ticket.number, jobs);
+    this.deps.kick?.(req.tenantId, stored.ticket.number, jobs, written);
     // Reply claims measure real elapsed time (Teams redelivers in real time), not business time.
     try {
       const mustAcknowledge = await this.deps.users.indexTicket(

@@ -178,6 +178,14 @@ function rowToJob(r: Row): OutboxJob {
 }
 
 /**
+ * The job a transaction just wrote (`jobAction`'s row) with the etag the transaction returned:
+ * its sender needs no read to find it.
+ */
+export function writtenJob(action: TransactionAction, etag: string): OutboxJob {
+  return rowToJob({ ...(action[1] as Record<string, unknown>), etag } as Row);
+}
+
+/**
  * How long a touch of this process stands for the next writes to the same partition. The sweeper
  * forgets a partition's marker only after it stayed untouched for `markerIdleMs` (60 s by
  * default, real time), so writes within this window are always found, even by a slow writer.

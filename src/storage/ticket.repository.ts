@@ -12,7 +12,7 @@ import {
 } from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
-import { JobSpec, OutboxRepository, jobAction } from './outbox.repository';
+import { JobSpec, OutboxJob, OutboxRepository, jobAction, writtenJob } from './outbox.repository';
 import { slaFromJson, slaToJson } from './sla-state';
 import { handoffFromJson, handoffToJson } from './handoff-state';
 import { attachmentsFromJson, attachmentsToJson } from './attachments';
@@ -381,11 +381,40 @@ function creationActions(
   return actions;
 }
 
+/**
+ * The outbox jobs of ticket `number` among a creation transaction's actions (its rows start at
+ * `first`), with the etags the transaction returned; undefined if one has none.
+ */
+function writtenJobs(
+  actions: TransactionAction[],
+  responses: { etag?: string }[],
+  first: number,
+  number: number,
+): OutboxJob[] | undefined {
+  const jobs: OutboxJob[] = [];
+  for (let i = first; i < actions.length; i++) {
+    const row = actions[i][1];
+    if (row.number !== number || !String(row.rowKey).startsWith('o|')) continue;
+    const etag = responses[i]?.etag;
+    if (!etag) return undefined;
+    jobs.push(writtenJob(actions[i], etag));
+  }
+  return jobs;
+}
+
 /** Attempts before a creation gives up under contention (other instances writing). */
 const CREATE_ATTEMPTS = 40;
 
 type Build = (number: number) => { ticket: Ticket; event: TicketEvent };
-type Created = { stored: StoredTicket; created: boolean };
+type Created = {
+  stored: StoredTicket;
+  created: boolean;
+  /**
+   * The outbox jobs this creation wrote, with their etags: all the new ticket has, so that its
+   * first delivery claims them without reading them back. Absent for an existing ticket.
+   */
+  jobs?: OutboxJob[];
+};
 
 /** One creation waiting for its tenant's next transaction. */
 interface Request {
@@ -458,7 +487,7 @@ export class TicketRepository {
           if (done instanceof Array && result === undefined) continue;
           // Only the first asker created it; the same key asked again while waiting did not.
           r.waiters.forEach((w, k) => {
-            if (result) w.ok(k === 0 ? result : { ...result, created: false });
+            if (result) w.ok(k === 0 ? result : { stored: result.stored, created: false });
             else w.fail(done);
           });
         }
@@ -497,7 +526,7 @@ export class TicketRepository {
         // After a conflict, one at a time: a repeated key must not fail the others' transaction.
         const take = attempt > 0 ? 1 : room;
         const actions: TransactionAction[] = [];
-        const made: { index: number; ticket: Ticket; position: number }[] = [];
+        const made: { index: number; ticket: Ticket; position: number; first: number }[] = [];
         let bytes = 0;
         let touched = false;
         for (let i = first; i < group.length && made.length < take; i++) {
@@ -520,7 +549,9 @@ export class TicketRepository {
             await this.outbox.touch(tenantId, number);
             touched = true;
           }
-          made.push({ index: i, ticket, position: actions.length + 2 }); // after the counter and the idempotency row
+          // Positions once the counter leads the transaction: the ticket row comes after the
+          // idempotency row.
+          made.push({ index: i, ticket, position: actions.length + 2, first: actions.length + 1 });
           actions.push(...rows);
           bytes += size;
         }
@@ -549,6 +580,7 @@ export class TicketRepository {
             results[m.index] = {
               stored: { ticket: m.ticket, etag, descriptionLength: m.ticket.description.length },
               created: true,
+              jobs: writtenJobs(actions, res.subResponses, m.first, m.ticket.number),
             };
           }
           // The rest wait for the next transaction (next bucket, or a full one).

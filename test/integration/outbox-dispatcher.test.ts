@@ -9,7 +9,11 @@ import {
   jobAction,
 } from '../../src/storage/outbox.repository';
 import { Tables } from '../../src/storage/tables';
+import { TicketRepository } from '../../src/storage/ticket.repository';
+import { createdEvent, newTicket } from '../../src/domain/tickets/ticket';
+import { startClocks } from '../../src/domain/sla/clocks';
 import { testTables } from '../support/bot-harness';
+import { policy } from '../support/card-samples';
 
 const TENANT = 'tenant-outbox';
 const log = createLogger('silent');
@@ -114,6 +118,94 @@ describe('outbox: the jobs of a ticket go together', () => {
       attempts: 1,
       lastError: 'HTTP 503',
     });
+  });
+});
+
+describe('outbox: a new ticket’s jobs', () => {
+  // A tenant of its own: the tests above queue jobs for tickets 1, 2, 3… of theirs.
+  const NEW_TENANT = 'tenant-outbox-new';
+
+  /** Creates a ticket (its jobs queued with it), as intake does; `created` as the repository says. */
+  async function created(key: string) {
+    const tickets = new TicketRepository(tables);
+    const now = new Date();
+    return tickets.create(
+      NEW_TENANT,
+      key,
+      (number) => {
+        const ticket = newTicket({
+          tenantId: NEW_TENANT,
+          number,
+          trackingId: `SUP-${String(number).padStart(6, '0')}`,
+          now,
+          ...startClocks(policy, 'media', now),
+          draft: {
+            description: 'La VPN se desconecta',
+            category: 'network',
+            impact: 'medium',
+            severity: 'medium',
+            requester: { id: 'u1', name: 'Ana' },
+            locale: 'es',
+            intakeChannel: 'teams',
+          },
+        });
+        return { ticket, event: createdEvent(ticket) };
+      },
+      ['triage.post', 'sla.arm'],
+    );
+  }
+
+  it('are all returned by the creation with the etags storage holds', async () => {
+    const result = await created('new-jobs-1');
+    const stored = await outbox.jobsOf(NEW_TENANT, result.stored.ticket.number);
+    expect(result.jobs?.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts]).sort()).toEqual(
+      stored.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts]).sort(),
+    );
+    expect(stored.map((j) => j.kind).sort()).toEqual(
+      ['recurring.match', 'sla.arm', 'stats.tally', 'triage.post'].sort(),
+    );
+    // The same key again finds the ticket: no jobs of its own.
+    const again = await created('new-jobs-1');
+    expect(again.created).toBe(false);
+    expect(again.jobs).toBeUndefined();
+  });
+
+  it('are claimed and sent without reading them back, in send order, then deleted', async () => {
+    const result = await created('new-jobs-2');
+    const number = result.stored.ticket.number;
+    const reads: number[] = [];
+    const sent: string[] = [];
+    const repo = watch({
+      jobsOf: async (tenantId: string, n: number) => {
+        reads.push(n);
+        return outbox.jobsOf(tenantId, n);
+      },
+    });
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.kind),
+      {},
+      repo,
+    );
+    dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
+    await dispatcher.idle();
+    expect(reads).toEqual([]);
+    expect(sent).toEqual(['sla.arm', 'triage.post', 'stats.tally', 'recurring.match']);
+    expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
+  });
+
+  it('one taken by another sender meanwhile is left to it; the others go', async () => {
+    const result = await created('new-jobs-3');
+    const number = result.stored.ticket.number;
+    const post = result.jobs!.find((j) => j.kind === 'triage.post')!;
+    expect(await outbox.claim(post, new Date())).toBeDefined();
+    const sent: string[] = [];
+    const dispatcher = dispatcherFor(recordInto(sent, (j) => j.kind));
+    dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
+    await dispatcher.idle();
+    expect(sent).toEqual(['sla.arm', 'stats.tally', 'recurring.match']);
+    expect((await outbox.jobsOf(NEW_TENANT, number)).map((j) => [j.kind, j.state])).toEqual([
+      ['triage.post', 'sending'],
+    ]);
   });
 });
 
