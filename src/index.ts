@@ -47,6 +47,8 @@ import { attributeWork } from './work-scope';
 export interface RunningBot {
   server: Server;
   dispatcher: OutboxDispatcher;
+  /** the turns under way (a turn may go on after its answer: tests wait for them) */
+  turns: TurnGauge;
   /** the e-mail look-ups made after answering people (tests wait for them) */
   directory: DirectoryLearner;
   sla: SlaService;
@@ -375,6 +377,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     tables,
     clock,
     log,
+    turns,
     dispatcher,
     directory,
     sla,

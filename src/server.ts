@@ -5,17 +5,20 @@ import { SettableClock } from './domain/clock';
 import { EMAIL_INTAKE_PATH, EmailIntakeDeps, registerEmailIntake } from './edge/email-intake';
 import { ExportEdgeDeps, registerExport } from './edge/export';
 import { Logger } from './logger';
+import { ANSWER_NOW } from './teams/answer-now';
 import { inScope } from './work-scope';
 
 /**
- * Requests from Teams being answered now. Background work (the outbox) reads it to give way to
- * them, and hears when one ends.
+ * Requests from Teams under way (a turn may go on briefly after its answer: `answerNow`).
+ * Background work (the outbox) reads it to give way to them, and hears when one ends.
  */
 export class TurnGauge {
   /** Turns at once from which the server counts as busy (background work gives way). */
   static readonly BUSY = 4;
   private count = 0;
   private readonly eased: (() => void)[] = [];
+  private readonly idlers: (() => void)[] = [];
+  private answeredEarly = 0;
 
   get active(): number {
     return this.count;
@@ -29,15 +32,67 @@ export class TurnGauge {
     this.eased.push(listener);
   }
 
-  async around<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Resolves once no turn that answered early (`answerNow`) is still at work: tests read what such
+   * a turn sent after its answer.
+   */
+  afterAnswers(): Promise<void> {
+    if (this.answeredEarly === 0) return Promise.resolve();
+    return new Promise<void>((ok) => this.idlers.push(ok));
+  }
+
+  /** `work` is a turn; it calls `answered` if it answers Teams before it ends. */
+  async around<T>(work: (answered: () => void) => Promise<T>): Promise<T> {
     this.count += 1;
+    let early = false;
+    const answered = () => {
+      if (early) return;
+      early = true;
+      this.answeredEarly += 1;
+    };
     try {
-      return await work();
+      return await work(answered);
     } finally {
       this.count -= 1;
+      if (early) this.answeredEarly -= 1;
       for (const listener of this.eased) listener();
+      if (this.answeredEarly === 0) this.idlers.splice(0).forEach((ok) => ok());
     }
   }
+}
+
+/**
+ * The response the adapter writes to: the real one until `answerNow` answered it, nothing after
+ * (the adapter's own answer at the end of the turn is then dropped).
+ */
+function earlyAnswerable(res: restify.Response, onAnswer?: () => void) {
+  let answered = false;
+  const proxy = {
+    header: (name: string, value: unknown) => {
+      if (!answered) res.header(name, value);
+      return proxy;
+    },
+    status: (code: number) => {
+      if (!answered) res.status(code);
+      return code;
+    },
+    send: (body?: unknown) => {
+      if (!answered) res.send(body);
+      return proxy;
+    },
+    end: () => {
+      if (!answered) res.end();
+      return proxy;
+    },
+  };
+  const answer = () => {
+    if (answered || res.headersSent) return;
+    answered = true;
+    onAnswer?.();
+    res.status(200);
+    res.end();
+  };
+  return { proxy, answer };
 }
 
 export interface ServerDeps {
@@ -120,12 +175,16 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(400, { code: 'BadRequest', message: 'expected a JSON activity' });
       return;
     }
-    const turn = () =>
-      inScope('turn', () =>
-        deps.adapter.process(req, res, async (context) => {
+    const turn = (answered?: () => void) => {
+      const { proxy, answer } = earlyAnswerable(res, answered);
+      return inScope('turn', () =>
+        deps.adapter.process(req, proxy as unknown as restify.Response, async (context) => {
+          // Only a message may be answered before its turn ends: an invoke's answer is its body.
+          if (context.activity.type === 'message') context.turnState.set(ANSWER_NOW, answer);
           await deps.app.run(context);
         }),
       );
+    };
     await (deps.turns ? deps.turns.around(turn) : turn());
   });
 

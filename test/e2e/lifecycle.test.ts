@@ -298,6 +298,45 @@ describe('self-help and resolution steps', () => {
     );
   });
 
+  it('Teams gets its answer once the acknowledgement is out; the offer follows in the same turn', async () => {
+    await moveTo('2026-11-25T16:10:00Z');
+    const eva = h.teams.user('Eva Impresora', 'es-MX');
+    // Teams is slow to take the offer (the card with "Ya funciona").
+    h.teams.inject({
+      match: (method, path, body) =>
+        method === 'POST' &&
+        path.startsWith(`/v3/conversations/${eva.conversationId}/activities`) &&
+        JSON.stringify(body ?? {}).includes('Ya funciona'),
+      status: 200,
+      delayMs: 1500,
+      effect: 'slow',
+    });
+    const settle = h.teams.settle;
+    h.teams.settle = undefined;
+    try {
+      const started = Date.now();
+      const res = await eva.say('La impresora del piso 3 dice sin conexión y no imprime');
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1500);
+      // Answered with the acknowledgement sent, the offer still on its way.
+      expect(eva.received().map((m) => cardText(cardOf(m.activity) ?? {}))).toEqual([
+        expect.stringMatching(/Ticket SUP-\d+ registrado/),
+      ]);
+    } finally {
+      h.teams.settle = settle;
+    }
+    await h.bot.turns.afterAnswers();
+    const id = idIn(cardText(cardOf(eva.received()[0].activity)!));
+    expect(eva.received()).toHaveLength(2);
+    expect(cardText(stepsOf(eva, id)!.activity.attachments[0].content)).toContain(
+      `Mientras un agente revisa ${id}, prueba esto`,
+    );
+    // The acknowledgement's place was written after the answer: its card is updated in place.
+    await h.bot.dispatcher.idle();
+    const after = await stored(id);
+    expect(after.stored.ticket.requesterCard).toBeDefined();
+  });
+
   it('"Still failing" keeps the ticket for an agent and records the steps tried', async () => {
     const bo = h.teams.user('Bo VPN', 'en-US');
     await bo.say('The VPN will not connect from home, it says the server is unreachable');

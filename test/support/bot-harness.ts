@@ -93,6 +93,8 @@ export async function startHarness(
   };
   h.url = `http://127.0.0.1:${h.bot.port}`;
   teams.setBotUrl(h.url);
+  // A turn may go on after its answer: a test reads what it sent once it is over.
+  teams.settle = () => h.bot.turns.afterAnswers();
   return h;
 }
 

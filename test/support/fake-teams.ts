@@ -253,6 +253,13 @@ export class FakeTeams {
     return chat;
   }
 
+  /**
+   * Awaited after each answer: a bot in the test's process says here when its turns are over (a
+   * turn may go on after answering, e.g. the self-help offer after an acknowledgement), so that a
+   * test reads what the turn sent. A bot in its own process has none: the answer is all there is.
+   */
+  settle?: () => Promise<void>;
+
   /** POSTs an activity to the bot as Teams would; returns the HTTP answer. */
   async post(activity: Record<string, any>): Promise<{ status: number; body: any }> {
     const authorization = this.authorize?.(activity);
@@ -268,6 +275,7 @@ export class FakeTeams {
     } catch {
       /* not JSON */
     }
+    await this.settle?.();
     return { status: res.status, body };
   }
 

@@ -23,6 +23,7 @@ import { ticketFormCard } from '../cards/ticket-form.card';
 import { ticketListCard } from '../cards/ticket-list.card';
 import { ticketRequesterCard } from '../cards/ticket-requester.card';
 import { welcomeCard } from '../cards/welcome.card';
+import { answerNow } from '../answer-now';
 import { offerSelfHelp } from './self-help';
 import { activityKey, clientLocale, conversationRefOf, personOf, tenantOf } from '../turn';
 
@@ -270,8 +271,10 @@ async function freeText(
         }),
       ACK,
     );
-    // The self-help offer goes out while the acknowledgement's place is written: neither needs
-    // the other, and the offer never fails the turn.
+    // The person has their answer: Teams has it too, and the rest (the acknowledgement's place,
+    // the self-help offer) goes on. The offer goes out while the place is written: neither needs
+    // the other, and neither fails the turn.
+    answerNow(ctx);
     await Promise.all([
       afterReply(ctx, deps, () =>
         deps.intake.rememberRequesterCard(
