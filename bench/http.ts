@@ -365,8 +365,14 @@ export const http: BenchModule = {
       const flo: Side = { bot: floorBot.bot, send: floorBot.create };
       await inRounds(teams, [flo], 4, WARMUP, 1);
 
-      ctx.progress(`c=1: ${ROUNDS} rounds of baseline, product`);
-      const [base1, prod1] = await inRounds(teams, [base, prod], 1, C1_REQUESTS / ROUNDS, ROUNDS);
+      ctx.progress(`c=1: ${ROUNDS} rounds of baseline, product, floor`);
+      const [base1, prod1, floor1] = await inRounds(
+        teams,
+        [base, prod, flo],
+        1,
+        C1_REQUESTS / ROUNDS,
+        ROUNDS,
+      );
       await caughtUp('triage cards after c=1');
       ctx.progress(`c=16: ${ROUNDS} rounds of baseline, product, floor`);
       const [base16, prod16, floor16] = await inRounds(
@@ -416,7 +422,7 @@ export const http: BenchModule = {
       product = undefined;
       await floor.stop();
       floor = undefined;
-      const floorResult = { create: floor16, clicks: floorClicked };
+      const floorResult = { create: floor16, one: floor1, clicks: floorClicked };
 
       ctx.progress('start-up: bare import and bot to healthy');
       const start = await startup(ctx);
@@ -483,6 +489,15 @@ export const http: BenchModule = {
             `acknowledgement card, its place and the self-help offer: 4 round trips and 2 ` +
             `messages), with the product's cards and ticket row, under the same load ` +
             `(${load(floorResult.create)}). Its ratio bounds \`creation-c16-throughput\` from above.`,
+        },
+        {
+          name: 'floor-creation-c1-p95',
+          value: floorResult.one.p95,
+          baseline: base1.p95,
+          unit: 'ms',
+          explanation:
+            `The same floor's creations one at a time (${load(floorResult.one)}). It bounds ` +
+            `\`creation-c1-p95\` from below.`,
         },
         {
           name: 'floor-card-action-c16-p95',
