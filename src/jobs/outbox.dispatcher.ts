@@ -140,8 +140,9 @@ export class OutboxDispatcher {
   /**
    * The fast path: try these jobs of a ticket now, without making the caller wait. The ticket's
    * other jobs that are due go with them: one read finds them all, one transaction claims them.
-   * `written`: a new ticket's jobs as its creation wrote them (with their etags), which are all
-   * it has: they are claimed without that read.
+   * `written`: the jobs as the change wrote them (with their etags): they are claimed without
+   * that read. For a new ticket they are all it has; after a change, another job of the ticket
+   * still due (one a crashed sender left) is the sweep's, as a failed one always is.
    */
   kick(tenantId: string, number: number, specs: JobSpec[], written?: OutboxJob[]): void {
     if (specs.length === 0 && !written?.length) return;

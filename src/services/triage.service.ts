@@ -11,12 +11,15 @@ import {
   applyLifecycle,
 } from '../domain/tickets/lifecycle';
 import { surveyTransition } from '../domain/surveys/survey';
-import { JobSpec } from '../storage/outbox.repository';
+import { JobSpec, OutboxJob } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
 export type TriageOutcome =
-  /** `jobs`: the outbox jobs queued with the change, for the caller to kick */
-  | { kind: 'changed'; ticket: Ticket; jobs: JobSpec[] }
+  /**
+   * `jobs`: the outbox jobs queued with the change, for the caller to kick (`written`: all of
+   * them as written, with their etags, when storage returned them)
+   */
+  | { kind: 'changed'; ticket: Ticket; jobs: JobSpec[]; written?: OutboxJob[] }
   | { kind: 'unchanged'; ticket: Ticket }
   /** someone else changed the ticket first; `ticket` is its current state */
   | { kind: 'conflict'; ticket: Ticket }
@@ -98,7 +101,12 @@ export class TriageService {
           undefined,
           jobs,
         );
-        return { kind: 'changed', ticket: after?.ticket ?? change.ticket, jobs };
+        return {
+          kind: 'changed',
+          ticket: after?.ticket ?? change.ticket,
+          jobs,
+          written: after?.jobs,
+        };
       } catch (e) {
         if (e instanceof ConcurrencyError) continue;
         throw e;

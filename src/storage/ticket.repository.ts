@@ -752,7 +752,7 @@ export class TicketRepository {
     change: (t: Ticket) => Ticket = (t) => t,
     idemKey?: string,
     jobs: JobSpec[] = [],
-  ): Promise<StoredTicket | undefined> {
+  ): Promise<(StoredTicket & { jobs?: OutboxJob[] }) | undefined> {
     return guard(async () => {
       const seq = stored.ticket.eventCount + 1;
       const next: Ticket = { ...change(stored.ticket), eventCount: seq, updatedAt: event.at };
@@ -788,6 +788,8 @@ export class TicketRepository {
           ticket: next,
           etag: res.subResponses[0]?.etag ?? '',
           descriptionLength: stored.descriptionLength,
+          // The jobs as written (with their etags): their delivery claims them without a read.
+          jobs: writtenJobs(actions, res.subResponses, 0, number),
         };
       } catch (e) {
         const status = statusOf(e);

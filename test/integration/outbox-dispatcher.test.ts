@@ -193,6 +193,50 @@ describe('outbox: a new ticket’s jobs', () => {
     expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
   });
 
+  it('a change’s jobs too: returned with their etags, claimed without a read', async () => {
+    const result = await created('new-jobs-4');
+    const number = result.stored.ticket.number;
+    const dispatcher0 = dispatcherFor(async () => undefined);
+    dispatcher0.kick(NEW_TENANT, number, [], result.jobs);
+    await dispatcher0.idle();
+    const tickets = new TicketRepository(tables);
+    const after = await tickets.appendEvent(
+      result.stored,
+      {
+        type: 'note',
+        at: new Date(),
+        actor: { id: 'a1', name: 'Beto' },
+        channel: 'teams',
+        data: {},
+      },
+      (t) => t,
+      undefined,
+      ['triage.update', 'requester.update'],
+    );
+    const stored = await outbox.jobsOf(NEW_TENANT, number);
+    expect(after?.jobs?.map((j) => [j.kind, j.etag]).sort()).toEqual(
+      stored.map((j) => [j.kind, j.etag]).sort(),
+    );
+    const reads: number[] = [];
+    const sent: string[] = [];
+    const repo = watch({
+      jobsOf: async (tenantId: string, n: number) => {
+        reads.push(n);
+        return outbox.jobsOf(tenantId, n);
+      },
+    });
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.kind),
+      {},
+      repo,
+    );
+    dispatcher.kick(NEW_TENANT, number, ['triage.update', 'requester.update'], after?.jobs);
+    await dispatcher.idle();
+    expect(reads).toEqual([]);
+    expect(sent).toEqual(['triage.update', 'requester.update']);
+    expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
+  });
+
   it('one taken by another sender meanwhile is left to it; the others go', async () => {
     const result = await created('new-jobs-3');
     const number = result.stored.ticket.number;

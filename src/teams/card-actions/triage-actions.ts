@@ -12,7 +12,7 @@ import { TriageService } from '../../services/triage.service';
 import { Clock } from '../../domain/clock';
 import { checkPartsDate } from '../../domain/sla/clocks';
 import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
-import { JobSpec } from '../../storage/outbox.repository';
+import { JobSpec, OutboxJob } from '../../storage/outbox.repository';
 import { TenantRepository, TierChannel, tierChannel } from '../../storage/tenant.repository';
 import { AgentDirectory } from '../agents';
 import { AdaptiveCardJson, refusalCard } from '../cards/render';
@@ -28,7 +28,7 @@ export interface TriageActionDeps {
   policy: SlaPolicy;
   log: Logger;
   clock: Clock;
-  kick: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+  kick: (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) => void;
 }
 
 /** Card data is untrusted: parsed strictly; the ticket and the actor's rights come from storage. */
@@ -336,7 +336,7 @@ export async function runTriageAction(
           }),
         );
       case 'changed':
-        deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+        deps.kick(tenantId, outcome.ticket.number, outcome.jobs, outcome.written);
         return triageCard(locale, outcome.ticket, deps.policy, {
           agents: people,
           now,
