@@ -11,7 +11,9 @@
  *    scans a partition for every key, so this is its cheapest layout), beside the requester's
  *    index row and profile in a transaction of their partition;
  * 3. the acknowledgement card (spec 3.1), then at once its place (a merge) beside the self-help
- *    offer (spec 3.2).
+ *    offer (spec 3.2). As the product does, the offer is left out of the turn while 4 or more
+ *    turns are under way (the product sends it after the answers; the floor, which has no
+ *    background work to measure, drops it).
  *
  * An "Assign to me" (an `adaptiveCard/action` invoke): the ticket read by key, then one
  * transaction (the ticket with its etag, the event, the jobs of the card for everyone, the
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
       'Replace',
     ]);
 
-  const create = async (ctx: TurnContext) => {
+  const create = async (ctx: TurnContext, busy: boolean) => {
     const user = ctx.activity.from.id;
     const partitionKey = `t|${user}`;
     const now = new Date();
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     const ack = await ctx.sendActivity(card(cards.ack));
     await Promise.all([
       tickets.updateEntity({ partitionKey, rowKey: 't', ackId: ack?.id ?? '' }, 'Merge'),
-      ctx.sendActivity(card(cards.offer)),
+      busy ? undefined : ctx.sendActivity(card(cards.offer)),
     ]);
   };
 
@@ -147,11 +149,19 @@ async function main(): Promise<void> {
 
   const server = restify.createServer({ name: 'floor', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // Turns under way: from 4 on, the product counts as busy (TurnGauge.BUSY).
+  let turns = 0;
   server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, async (ctx) => {
-      if (ctx.activity.type === 'message') await create(ctx);
-      else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
-    });
+    turns += 1;
+    const busy = turns >= 4;
+    try {
+      await adapter.process(req, res, async (ctx) => {
+        if (ctx.activity.type === 'message') await create(ctx, busy);
+        else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
+      });
+    } finally {
+      turns -= 1;
+    }
   });
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });

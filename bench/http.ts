@@ -486,8 +486,9 @@ export const http: BenchModule = {
             `same server stack and storage writer with no product logic, making only the ` +
             `exchanges the spec and the issue leave (a point read of the requester, the ticket ` +
             `with its jobs in a partition of its own beside the requester's index, the ` +
-            `acknowledgement card, its place and the self-help offer: 4 round trips and 2 ` +
-            `messages), with the product's cards and ticket row, under the same load ` +
+            `acknowledgement card, its place and the self-help offer, which waits for a quieter ` +
+            `moment under load as in the product: 4 round trips and 1–2 messages), with the ` +
+            `product's cards and ticket row, under the same load ` +
             `(${load(floorResult.create)}). Its ratio bounds \`creation-c16-throughput\` from above.`,
         },
         {
