@@ -27,15 +27,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TableClient, TransactionAction } from '@azure/data-tables';
-import {
-  ActivityTypes,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  TurnContext,
-} from 'botbuilder';
-import * as restify from 'restify';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import { withLeanTransactions } from '../src/storage/transaction';
+import { serveBot } from './bot-stack';
 
 interface Cards {
   ack: Record<string, unknown>;
@@ -52,7 +46,7 @@ const card = (content: Record<string, unknown>) => ({
   attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }],
 });
 
-async function main(): Promise<void> {
+serveBot('floor', async () => {
   const cards = JSON.parse(readFileSync(process.env.FLOOR_CARDS ?? '', 'utf8')) as Cards;
   const table = (name: string) =>
     withLeanTransactions(
@@ -65,17 +59,6 @@ async function main(): Promise<void> {
   const tickets = table('floortickets');
   const users = table('floorusers');
   await Promise.all([tickets.createTable(), users.createTable()]);
-  const identity = {
-    MicrosoftAppId: '',
-    MicrosoftAppPassword: '',
-    MicrosoftAppType: 'MultiTenant',
-  };
-  const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication(
-      identity,
-      new ConfigurationServiceClientCredentialFactory(identity),
-    ),
-  );
   const jobRows = (partitionKey: string, kinds: string[], now: Date): TransactionAction[] =>
     kinds.map((kind) => [
       'upsert',
@@ -147,30 +130,9 @@ async function main(): Promise<void> {
     });
   };
 
-  const server = restify.createServer({ name: 'floor', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
-  // Turns under way: from 4 on, the product counts as busy (TurnGauge.BUSY).
-  let turns = 0;
-  server.post('/api/messages', async (req, res) => {
-    turns += 1;
-    const busy = turns >= 4;
-    try {
-      await adapter.process(req, res, async (ctx) => {
-        if (ctx.activity.type === 'message') await create(ctx, busy);
-        else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
-      });
-    } finally {
-      turns -= 1;
-    }
-  });
-  server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
-  });
-  await new Promise<void>((ok) => server.listen(Number(process.env.PORT ?? 3979), '127.0.0.1', ok));
-  process.once('SIGTERM', () => server.close(() => process.exit(0)));
-}
-
-main().catch((e) => {
-  process.stderr.write(`floor bot failed: ${(e as Error).message}\n`);
-  process.exit(1);
+  // From 4 turns under way the product counts as busy (TurnGauge.BUSY).
+  return async (ctx: TurnContext, underWay: number) => {
+    if (ctx.activity.type === 'message') await create(ctx, underWay >= 4);
+    else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
+  };
 });

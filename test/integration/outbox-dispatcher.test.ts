@@ -46,6 +46,18 @@ const recordInto =
 const watch = (methods: Partial<OutboxRepository>): OutboxRepository =>
   Object.assign(Object.create(outbox), methods);
 
+/** The repository with its reads of a ticket's jobs recorded (the ticket numbers read). */
+function readsWatched(): { reads: number[]; repo: OutboxRepository } {
+  const reads: number[] = [];
+  const repo = watch({
+    jobsOf: async (tenantId: string, n: number) => {
+      reads.push(n);
+      return outbox.jobsOf(tenantId, n);
+    },
+  });
+  return { reads, repo };
+}
+
 /** Queues jobs of one ticket in one transaction, as a change does. */
 async function queue(number: number, specs: JobSpec[]): Promise<void> {
   await tables.tickets.submitTransaction(
@@ -173,14 +185,8 @@ describe('outbox: a new ticket’s jobs', () => {
   it('are claimed and sent without reading them back, in send order, then deleted', async () => {
     const result = await created('new-jobs-2');
     const number = result.stored.ticket.number;
-    const reads: number[] = [];
+    const { reads, repo } = readsWatched();
     const sent: string[] = [];
-    const repo = watch({
-      jobsOf: async (tenantId: string, n: number) => {
-        reads.push(n);
-        return outbox.jobsOf(tenantId, n);
-      },
-    });
     const dispatcher = dispatcherFor(
       recordInto(sent, (j) => j.kind),
       {},
@@ -217,14 +223,8 @@ describe('outbox: a new ticket’s jobs', () => {
     expect(after?.jobs?.map((j) => [j.kind, j.etag]).sort()).toEqual(
       stored.map((j) => [j.kind, j.etag]).sort(),
     );
-    const reads: number[] = [];
+    const { reads, repo } = readsWatched();
     const sent: string[] = [];
-    const repo = watch({
-      jobsOf: async (tenantId: string, n: number) => {
-        reads.push(n);
-        return outbox.jobsOf(tenantId, n);
-      },
-    });
     const dispatcher = dispatcherFor(
       recordInto(sent, (j) => j.kind),
       {},
