@@ -382,8 +382,9 @@ function creationActions(
 }
 
 /**
- * The outbox jobs of ticket `number` among a creation transaction's actions (its rows start at
- * `first`), with the etags the transaction returned; undefined if one has none.
+ * The outbox jobs of ticket `number` among a transaction's actions (a creation's rows start at
+ * `first`), with the etags the transaction returned; undefined if one has none (its delivery then
+ * reads the jobs).
  */
 function writtenJobs(
   actions: TransactionAction[],
