@@ -10,10 +10,8 @@ import {
 } from '../../src/storage/outbox.repository';
 import { Tables } from '../../src/storage/tables';
 import { TicketRepository } from '../../src/storage/ticket.repository';
-import { createdEvent, newTicket } from '../../src/domain/tickets/ticket';
-import { startClocks } from '../../src/domain/sla/clocks';
 import { testTables } from '../support/bot-harness';
-import { policy } from '../support/card-samples';
+import { ticketBuild } from '../support/ticket-build';
 
 const TENANT = 'tenant-outbox';
 const log = createLogger('silent');
@@ -140,29 +138,19 @@ describe('outbox: a new ticket’s jobs', () => {
   /** Creates a ticket (its jobs queued with it), as intake does; `created` as the repository says. */
   async function created(key: string) {
     const tickets = new TicketRepository(tables);
-    const now = new Date();
     return tickets.create(
       NEW_TENANT,
       key,
-      (number) => {
-        const ticket = newTicket({
-          tenantId: NEW_TENANT,
-          number,
-          trackingId: `SUP-${String(number).padStart(6, '0')}`,
-          now,
-          ...startClocks(policy, 'media', now),
-          draft: {
-            description: 'La VPN se desconecta',
-            category: 'network',
-            impact: 'medium',
-            severity: 'medium',
-            requester: { id: 'u1', name: 'Ana' },
-            locale: 'es',
-            intakeChannel: 'teams',
-          },
-        });
-        return { ticket, event: createdEvent(ticket) };
-      },
+      ticketBuild(
+        NEW_TENANT,
+        {
+          description: 'La VPN se desconecta',
+          category: 'network',
+          impact: 'medium',
+          locale: 'es',
+        },
+        new Date(),
+      ),
       ['triage.post', 'sla.arm'],
     );
   }

@@ -1,8 +1,7 @@
 import { shippedPlaybooks } from '../../src/domain/kb/playbook';
 import { signatureOf } from '../../src/domain/reports/recurring';
-import { startClocks } from '../../src/domain/sla/clocks';
 import { Category } from '../../src/domain/tickets/category';
-import { Ticket, createdEvent, newTicket } from '../../src/domain/tickets/ticket';
+import { Ticket } from '../../src/domain/tickets/ticket';
 import { createLogger } from '../../src/logger';
 import { RecurringService } from '../../src/services/recurring.service';
 import { RecurringRepository } from '../../src/storage/recurring.repository';
@@ -10,7 +9,7 @@ import { TenantRepository } from '../../src/storage/tenant.repository';
 import { TicketRepository } from '../../src/storage/ticket.repository';
 import { Tables } from '../../src/storage/tables';
 import { testTables } from '../support/bot-harness';
-import { policy } from '../support/card-samples';
+import { ticketBuild } from '../support/ticket-build';
 
 const TENANT = 'tenant-recurring';
 
@@ -22,25 +21,11 @@ async function createTicket(
 ): Promise<Ticket> {
   const tickets = new TicketRepository(tables);
   const now = new Date(at);
-  const { stored } = await tickets.create(TENANT, `k-${text}-${at}`, (number) => {
-    const ticket = newTicket({
-      tenantId: TENANT,
-      number,
-      trackingId: `SUP-${String(number).padStart(6, '0')}`,
-      now,
-      ...startClocks(policy, 'media', now),
-      draft: {
-        description: text,
-        category,
-        impact: 'medium',
-        severity: 'medium',
-        requester: { id: 'u1', name: 'Ana' },
-        locale: 'es',
-        intakeChannel: 'teams',
-      },
-    });
-    return { ticket, event: createdEvent(ticket) };
-  });
+  const { stored } = await tickets.create(
+    TENANT,
+    `k-${text}-${at}`,
+    ticketBuild(TENANT, { description: text, category, impact: 'medium', locale: 'es' }, now),
+  );
   return stored.ticket;
 }
 

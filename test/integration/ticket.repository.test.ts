@@ -1,34 +1,18 @@
 import { ConcurrencyError } from '../../src/domain/errors';
-import { startClocks } from '../../src/domain/sla/clocks';
-import { policy } from '../support/card-samples';
-import { Ticket, createdEvent, newTicket } from '../../src/domain/tickets/ticket';
-import { formatTrackingId } from '../../src/domain/tickets/tracking-number';
+import { Ticket } from '../../src/domain/tickets/ticket';
 import { BUCKET_SIZE, TicketRepository } from '../../src/storage/ticket.repository';
 import { Tables } from '../../src/storage/tables';
 import { testTables } from '../support/bot-harness';
+import { ticketBuild } from '../support/ticket-build';
 
 const NOW = new Date('2026-11-25T16:00:00Z');
 
 function build(tenantId: string, description = 'Printer jams') {
-  return (n: number) => {
-    const ticket = newTicket({
-      tenantId,
-      number: n,
-      trackingId: formatTrackingId('SUP', n),
-      now: NOW,
-      ...startClocks(policy, 'baja', NOW),
-      draft: {
-        description,
-        category: 'printing',
-        impact: 'low',
-        severity: 'medium',
-        requester: { id: 'u1', name: 'Ana' },
-        locale: 'en',
-        intakeChannel: 'teams',
-      },
-    });
-    return { ticket, event: createdEvent(ticket) };
-  };
+  return ticketBuild(
+    tenantId,
+    { description, category: 'printing', impact: 'low', locale: 'en' },
+    NOW,
+  );
 }
 
 let tables: Tables;
