@@ -146,7 +146,6 @@ export class OutboxDispatcher {
    */
   kick(tenantId: string, number: number, specs: JobSpec[], written?: OutboxJob[]): void {
     if (specs.length === 0 && !written?.length) return;
-    const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
     this.track(
       this.oneAtATime(tenantId, number, () =>
         this.slot('urgent', async () => {
@@ -161,6 +160,7 @@ export class OutboxDispatcher {
             'kick: read the jobs',
           );
           const now = systemClock.now().getTime();
+          const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
           const go = jobs.filter(
             (j) =>
               j.state === 'pending' &&

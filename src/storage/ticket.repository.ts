@@ -527,7 +527,8 @@ export class TicketRepository {
         // After a conflict, one at a time: a repeated key must not fail the others' transaction.
         const take = attempt > 0 ? 1 : room;
         const actions: TransactionAction[] = [];
-        const made: { index: number; ticket: Ticket; position: number; first: number }[] = [];
+        /** `first`: where the ticket's rows start once the counter leads the transaction */
+        const made: { index: number; ticket: Ticket; first: number }[] = [];
         let bytes = 0;
         let touched = false;
         for (let i = first; i < group.length && made.length < take; i++) {
@@ -550,9 +551,7 @@ export class TicketRepository {
             await this.outbox.touch(tenantId, number);
             touched = true;
           }
-          // Positions once the counter leads the transaction: the ticket row comes after the
-          // idempotency row.
-          made.push({ index: i, ticket, position: actions.length + 2, first: actions.length + 1 });
+          made.push({ index: i, ticket, first: actions.length + 1 });
           actions.push(...rows);
           bytes += size;
         }
@@ -575,7 +574,8 @@ export class TicketRepository {
           if (bucket !== head.bucket) await this.advanceHead(tenantId, bucket);
           for (const m of made) {
             const etag =
-              res.subResponses[m.position]?.etag ??
+              // The ticket row comes after the idempotency row.
+              res.subResponses[m.first + 1]?.etag ??
               (await this.get(tenantId, m.ticket.number))?.etag ??
               '';
             results[m.index] = {

@@ -361,8 +361,11 @@ function compile(playbook: Playbook): CompiledPlaybook {
   }));
   const byKey = new Map<string, CompiledKeyword[]>();
   const byPrefix = new Map<string, CompiledKeyword[]>();
-  const add = (map: Map<string, CompiledKeyword[]>, key: string, k: CompiledKeyword) =>
-    map.set(key, [...(map.get(key) ?? []), k]);
+  const add = (map: Map<string, CompiledKeyword[]>, key: string, k: CompiledKeyword) => {
+    const list = map.get(key);
+    if (list) list.push(k);
+    else map.set(key, [k]);
+  };
   for (const k of keywords) {
     const first = k.words[0];
     for (const key of first.keys) add(byKey, key, k);
