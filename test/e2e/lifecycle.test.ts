@@ -298,44 +298,64 @@ describe('self-help and resolution steps', () => {
     );
   });
 
-  it('Teams gets its answer once the acknowledgement is out; the offer follows in the same turn', async () => {
-    await moveTo('2026-11-25T16:10:00Z');
-    const eva = h.teams.user('Eva Impresora', 'es-MX');
-    // Teams is slow to take the offer (the card with "Ya funciona").
-    h.teams.inject({
-      match: (method, path, body) =>
-        method === 'POST' &&
-        path.startsWith(`/v3/conversations/${eva.conversationId}/activities`) &&
-        JSON.stringify(body ?? {}).includes('Ya funciona'),
-      status: 200,
-      delayMs: 1500,
-      effect: 'slow',
-    });
-    const settle = h.teams.settle;
-    h.teams.settle = undefined;
-    try {
-      const started = Date.now();
-      const res = await eva.say('La impresora del piso 3 dice sin conexión y no imprime');
-      expect(res.status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(1500);
-      // Answered with the acknowledgement sent, the offer still on its way.
-      expect(eva.received().map((m) => cardText(cardOf(m.activity) ?? {}))).toEqual([
-        expect.stringMatching(/Ticket SUP-\d+ registrado/),
-      ]);
-    } finally {
-      h.teams.settle = settle;
-    }
-    await h.bot.turns.afterAnswers();
-    const id = idIn(cardText(cardOf(eva.received()[0].activity)!));
-    expect(eva.received()).toHaveLength(2);
-    expect(cardText(stepsOf(eva, id)!.activity.attachments[0].content)).toContain(
-      `Mientras un agente revisa ${id}, prueba esto`,
-    );
-    // The acknowledgement's place was written after the answer: its card is updated in place.
-    await h.bot.dispatcher.idle();
-    const after = await stored(id);
-    expect(after.stored.ticket.requesterCard).toBeDefined();
-  });
+  it.each([
+    {
+      lang: 'es',
+      locale: 'es-MX',
+      at: '2026-11-25T16:10:00Z',
+      text: 'La impresora del piso 3 dice sin conexión y no imprime',
+      worksNow: 'Ya funciona',
+      ack: /Ticket SUP-\d+ registrado/,
+      offer: (id: string) => `Mientras un agente revisa ${id}, prueba esto`,
+    },
+    {
+      lang: 'en',
+      locale: 'en-US',
+      at: '2026-11-25T16:12:00Z',
+      text: 'The printer on floor 3 says offline and does not print',
+      worksNow: 'It works now',
+      ack: /Ticket SUP-\d+ registered/,
+      offer: (id: string) => `While an agent looks at ${id}, try this`,
+    },
+  ])(
+    '($lang) Teams gets its answer once the acknowledgement is out; the offer follows in the same turn',
+    async ({ locale, at, text, worksNow, ack, offer }) => {
+      await moveTo(at);
+      const eva = h.teams.user(`Eva Impresora ${locale}`, locale);
+      // Teams is slow to take the offer (the card with the "it works now" button).
+      h.teams.inject({
+        match: (method, path, body) =>
+          method === 'POST' &&
+          path.startsWith(`/v3/conversations/${eva.conversationId}/activities`) &&
+          JSON.stringify(body ?? {}).includes(worksNow),
+        status: 200,
+        delayMs: 1500,
+        effect: 'slow',
+      });
+      const settle = h.teams.settle;
+      h.teams.settle = undefined;
+      try {
+        const started = Date.now();
+        const res = await eva.say(text);
+        expect(res.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(1500);
+        // Answered with the acknowledgement sent, the offer still on its way.
+        expect(eva.received().map((m) => cardText(cardOf(m.activity) ?? {}))).toEqual([
+          expect.stringMatching(ack),
+        ]);
+      } finally {
+        h.teams.settle = settle;
+      }
+      await h.bot.turns.afterAnswers();
+      const id = idIn(cardText(cardOf(eva.received()[0].activity)!));
+      expect(eva.received()).toHaveLength(2);
+      expect(cardText(stepsOf(eva, id)!.activity.attachments[0].content)).toContain(offer(id));
+      // The acknowledgement's place was written after the answer: its card is updated in place.
+      await h.bot.dispatcher.idle();
+      const after = await stored(id);
+      expect(after.stored.ticket.requesterCard).toBeDefined();
+    },
+  );
 
   it('"Still failing" keeps the ticket for an agent and records the steps tried', async () => {
     const bo = h.teams.user('Bo VPN', 'en-US');
