@@ -3,6 +3,7 @@ import { keyPart, pad } from './keys';
 import { Tables } from './tables';
 import { countOnce } from './count-once';
 import { guard } from './ticket.repository';
+import { BriefCache, BriefCacheOptions } from './brief-cache';
 
 /** How a playbook's steps went for one tenant: the outcomes requesters reported. */
 export interface PlaybookStats {
@@ -17,7 +18,15 @@ export interface PlaybookStats {
  * even when its outbox job runs twice.
  */
 export class KbStatsRepository {
-  constructor(private readonly tables: Tables) {}
+  /** The rates shown on triage cards: trusted for a few seconds, as every card shows them. */
+  private readonly cache: BriefCache<Map<string, PlaybookStats>>;
+
+  constructor(
+    private readonly tables: Tables,
+    cache?: BriefCacheOptions,
+  ) {
+    this.cache = new BriefCache(cache);
+  }
 
   private partition(tenantId: string): string {
     return `${keyPart(tenantId)}|kb`;
@@ -31,26 +40,35 @@ export class KbStatsRepository {
     worked: boolean,
   ): Promise<void> {
     const pk = this.partition(tenantId);
-    await guard(() =>
-      countOnce(
-        this.tables.tenants,
-        {
-          partitionKey: pk,
-          rowKey: `p|${keyPart(playbook)}`,
-          marker: `m|${pad(number, 9)}|${pad(seq, 6)}`,
-        },
-        (row) => ({ worked: Number(row?.worked ?? 0), failed: Number(row?.failed ?? 0) }),
-        (c) => ({
-          playbook,
-          worked: c.worked + (worked ? 1 : 0),
-          failed: c.failed + (worked ? 0 : 1),
-        }),
-      ),
-    );
+    try {
+      await guard(() =>
+        countOnce(
+          this.tables.tenants,
+          {
+            partitionKey: pk,
+            rowKey: `p|${keyPart(playbook)}`,
+            marker: `m|${pad(number, 9)}|${pad(seq, 6)}`,
+          },
+          (row) => ({ worked: Number(row?.worked ?? 0), failed: Number(row?.failed ?? 0) }),
+          (c) => ({
+            playbook,
+            worked: c.worked + (worked ? 1 : 0),
+            failed: c.failed + (worked ? 0 : 1),
+          }),
+        ),
+      );
+    } finally {
+      this.cache.forget(tenantId); // a read started meanwhile may hold the old counts
+    }
   }
 
   /** The tenant's counters, by playbook id. */
   async stats(tenantId: string): Promise<Map<string, PlaybookStats>> {
+    const cached = await this.cache.get(tenantId, () => this.read(tenantId));
+    return new Map([...cached].map(([k, v]) => [k, { ...v }]));
+  }
+
+  private async read(tenantId: string): Promise<Map<string, PlaybookStats>> {
     const pk = this.partition(tenantId);
     const out = new Map<string, PlaybookStats>();
     await guard(async () => {

@@ -3,6 +3,7 @@ import { Person } from '../domain/tickets/ticket';
 import { keyPart } from './keys';
 import { Tables, statusOf } from './tables';
 import { guard } from './ticket.repository';
+import { BriefCache, BriefCacheOptions } from './brief-cache';
 
 /** A Teams channel the bot posts into. */
 export interface ChannelRef {
@@ -42,6 +43,17 @@ function parse<T>(v: unknown): T | undefined {
   }
 }
 
+function toSettings(r: SettingsRow | undefined): TenantSettings {
+  if (!r) return { onCall: [], tiers: [] };
+  return {
+    triage: parse<ChannelRef>(r.triage),
+    tiers: parse<TierChannel[]>(r.tiers) ?? [],
+    onCall: parse<Person[]>(r.onCall) ?? [],
+    supervisors: parse<ChannelRef>(r.supervisors),
+    etag: r.etag,
+  };
+}
+
 /**
  * The channel that receives a ticket handed to `tier`: the one set up for its category, else the
  * tier's default one.
@@ -55,26 +67,37 @@ export function tierChannel(
   return ofTier.find((c) => c.category === category) ?? ofTier.find((c) => !c.category);
 }
 
-/** Per-tenant configuration set from Teams (the channels, the on-call agents). */
+type SettingsRow = Record<string, unknown> & { etag?: string };
+
+/**
+ * Per-tenant configuration set from Teams (the channels, the on-call agents). Every card action
+ * and delivery reads it, so a read is trusted for a few seconds (`BriefCache`): this process sees
+ * its own changes at once, another instance's within the cache's TTL.
+ */
 export class TenantRepository {
-  constructor(private readonly tables: Tables) {}
+  private readonly cache: BriefCache<SettingsRow | undefined>;
+
+  constructor(
+    private readonly tables: Tables,
+    cache?: BriefCacheOptions,
+  ) {
+    this.cache = new BriefCache(cache);
+  }
 
   async settings(tenantId: string): Promise<TenantSettings> {
+    // Parsed on every call: callers get their own objects, never the cached one.
+    return toSettings(await this.cache.get(tenantId, () => this.read(tenantId)));
+  }
+
+  private async read(tenantId: string): Promise<SettingsRow | undefined> {
     return guard(async () => {
       try {
-        const r = await this.tables.tenants.getEntity<Record<string, unknown>>(
+        return await this.tables.tenants.getEntity<Record<string, unknown>>(
           keyPart(tenantId),
           SETTINGS,
         );
-        return {
-          triage: parse<ChannelRef>(r.triage),
-          tiers: parse<TierChannel[]>(r.tiers) ?? [],
-          onCall: parse<Person[]>(r.onCall) ?? [],
-          supervisors: parse<ChannelRef>(r.supervisors),
-          etag: r.etag,
-        };
       } catch (e) {
-        if (statusOf(e) === 404) return { onCall: [], tiers: [] };
+        if (statusOf(e) === 404) return undefined;
         throw e;
       }
     });
@@ -87,7 +110,8 @@ export class TenantRepository {
   ): Promise<{ before: TenantSettings; after: TenantSettings }> {
     return guard(async () => {
       for (let attempt = 0; attempt < 10; attempt++) {
-        const before = await this.settings(tenantId);
+        // A change starts from what storage holds now (and its etag), never from the cache.
+        const before = toSettings(await this.read(tenantId));
         const after = change(before);
         const row = {
           partitionKey: keyPart(tenantId),
@@ -107,6 +131,9 @@ export class TenantRepository {
         } catch (e) {
           if (statusOf(e) === 412 || statusOf(e) === 409) continue;
           throw e;
+        } finally {
+          // Written, conflicting (another instance changed them) or unknown: read them again.
+          this.cache.forget(tenantId);
         }
       }
       throw new Error('tenant settings: too many concurrent updates');

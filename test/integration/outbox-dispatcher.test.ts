@@ -225,6 +225,45 @@ describe('outbox: a new ticket’s jobs', () => {
     expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
   });
 
+  it('a second change while the first one’s jobs still wait replaces them: nothing fails, all is sent', async () => {
+    const result = await created('new-jobs-5');
+    const number = result.stored.ticket.number;
+    const dispatcher0 = dispatcherFor(async () => undefined);
+    dispatcher0.kick(NEW_TENANT, number, [], result.jobs);
+    await dispatcher0.idle();
+    const tickets = new TicketRepository(tables);
+    const note = (who: string) => ({
+      type: 'note' as const,
+      at: new Date(),
+      actor: { id: who, name: who },
+      channel: 'teams' as const,
+      data: {},
+    });
+    const jobs = ['triage.update', 'requester.update'] as const;
+    const first = await tickets.appendEvent(result.stored, note('a1'), (t) => t, 'k1', [...jobs]);
+    // Not delivered yet: the second change's jobs are the same rows.
+    const second = await tickets.appendEvent(first!, note('a2'), (t) => t, 'k2', [...jobs]);
+    expect(second?.ticket.eventCount).toBe(first!.ticket.eventCount + 1);
+    const stored = await outbox.jobsOf(NEW_TENANT, number);
+    expect(second?.jobs?.map((j) => [j.kind, j.etag]).sort()).toEqual(
+      stored.map((j) => [j.kind, j.etag]).sort(),
+    );
+    expect(stored.filter((j) => j.kind !== 'stats.tally').map((j) => j.state)).toEqual([
+      'pending',
+      'pending',
+    ]);
+    // The same click again (its jobs still waiting too) is still recognised as already done.
+    expect(
+      await tickets.appendEvent(second!, note('a2'), (t) => t, 'k2', [...jobs]),
+    ).toBeUndefined();
+    const sent: string[] = [];
+    const dispatcher = dispatcherFor(recordInto(sent, (j) => j.kind));
+    dispatcher.kick(NEW_TENANT, number, [...jobs], second?.jobs);
+    await dispatcher.idle();
+    expect(sent.filter((k) => k !== 'stats.tally')).toEqual([...jobs]);
+    expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
+  });
+
   it('one taken by another sender meanwhile is left to it; the others go', async () => {
     const result = await created('new-jobs-3');
     const number = result.stored.ticket.number;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import {
   addBusinessDays,
   addBusinessMinutes,
@@ -246,6 +247,32 @@ describe('business days', () => {
     ['2026-11-27T05:30:00Z', 1, '2026-11-27', 'Thu 23:30 local (Fri in UTC) → Fri'],
   ])('addBusinessDays(%s, %i) = %s (%s)', (from, n, expected) => {
     expect(addBusinessDays(at(from), n, mexico)).toBe(expected);
+  });
+
+  it('addBusinessDays (memoised) gives the plain day-by-day count at every instant', () => {
+    // Every 7 minutes for 12 days across Madrid's change from summer time (25 Oct 2026) and
+    // midnights in both zones, against a count written out here with luxon.
+    const reference = (from: Date, n: number, cal: BusinessCalendar) => {
+      let day = DateTime.fromJSDate(from, { zone: cal.timeZone }).startOf('day');
+      for (let left = n; left > 0;) {
+        day = day.plus({ days: 1 });
+        if (cal.workingDays.includes(day.weekday) && !cal.holidays.includes(day.toISODate()!)) {
+          left -= 1;
+        }
+      }
+      return day.toISODate();
+    };
+    let compared = 0;
+    for (const cal of [mexico, madrid]) {
+      for (let ms = Date.parse('2026-10-20T00:00:00Z'); ms < Date.parse('2026-11-01T00:00:00Z');) {
+        for (const n of [1, 5]) {
+          expect(addBusinessDays(new Date(ms), n, cal)).toBe(reference(new Date(ms), n, cal));
+          compared += 1;
+        }
+        ms += 7 * 60_000;
+      }
+    }
+    expect(compared).toBeGreaterThan(9_000);
   });
 
   it('addBusinessDays refuses a calendar without working days', () => {

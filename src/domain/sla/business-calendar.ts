@@ -122,6 +122,21 @@ export function localDate(at: Date, cal: BusinessCalendar): string {
  * for "parts within 1–5 business days": the first allowed date is the next working day.
  */
 export function addBusinessDays(from: Date, n: number, cal: BusinessCalendar): string {
+  let ofSpan = daysAfter.get(cal);
+  if (!ofSpan) {
+    // Memoised per 15 minutes of UTC, which never cross a local midnight (see `dayWindow`).
+    ofSpan = memoize(10_000, (key: string) => {
+      const [span, days] = key.split('|').map(Number);
+      return countBusinessDays(new Date(span * QUARTER_MS), days, cal);
+    });
+    daysAfter.set(cal, ofSpan);
+  }
+  return ofSpan(`${Math.floor(from.getTime() / QUARTER_MS)}|${n}`);
+}
+
+const daysAfter = new WeakMap<BusinessCalendar, (key: string) => string>();
+
+function countBusinessDays(from: Date, n: number, cal: BusinessCalendar): string {
   let day = DateTime.fromJSDate(from, { zone: cal.timeZone }).startOf('day');
   let left = n;
   for (let i = 0; i < 800 && left > 0; i++) {

@@ -3,6 +3,7 @@ import { Locale, formatDateTime, formatMinutes, t } from '../../domain/i18n';
 import { addBusinessDays, formatLocalDate } from '../../domain/sla/business-calendar';
 import { slaHealth } from '../../domain/sla/clocks';
 import { matchPlaybook, shippedPlaybooks } from '../../domain/kb/playbook';
+import { memoize } from '../../domain/memo';
 import { SlaPolicy } from '../../domain/sla/policy';
 import { Person, Ticket, isOpen } from '../../domain/tickets/ticket';
 import {
@@ -14,6 +15,16 @@ import {
   shorten,
 } from './render';
 import { attachmentLines } from './attachments';
+
+/**
+ * The shipped playbook preselected in "Send steps" for a ticket's text and category: the same
+ * ticket's card is drawn again on every click, so the match is kept (by category and text).
+ */
+const suggestedPlaybook = memoize(500, (key: string): string => {
+  const cut = key.indexOf('\n');
+  const category = key.slice(0, cut) as Ticket['category'];
+  return matchPlaybook(shippedPlaybooks(), key.slice(cut + 1), category)?.playbook.id ?? 'none';
+});
 
 const PRIORITY_STYLE = { alta: 'attention', media: 'warning', baja: 'good' } as const;
 /** Agents offered in "Assign to…": Teams shows long lists poorly, and the card must stay small. */
@@ -174,11 +185,7 @@ export function triageCard(
       }),
     ],
     suggestedPlaybook: open
-      ? (matchPlaybook(
-          shippedPlaybooks(),
-          `${ticket.title}\n${ticket.description}`,
-          ticket.category,
-        )?.playbook.id ?? 'none')
+      ? suggestedPlaybook(`${ticket.category}\n${ticket.title}\n${ticket.description}`)
       : 'none',
     canNote: open || ticket.status === 'resolved',
     canWaitParts: open && ticket.status !== 'waiting_parts',
