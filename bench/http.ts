@@ -14,7 +14,7 @@
  * counted by the `trips` module.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -64,7 +64,39 @@ interface LoadResult {
   p95: number;
   p99: number;
   failures: number;
+  /** processor time per request (ms) while this side ran: its bot, Azurite, this driver */
+  cpu?: CpuPerRequest;
 }
+
+interface CpuPerRequest {
+  bot: number;
+  storage: number;
+  driver: number;
+}
+
+/** Processor time (user + system, ms) a process has used so far, from /proc. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+/** Linux's USER_HZ: /proc times are in hundredths of a second on every Linux Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** Processor time of the bot, Azurite and this driver per request while the side ran. */
+const cpuPerRequest = (
+  rows: { bot: number; storage: number; driver: number; requests: number }[],
+): CpuPerRequest => {
+  const n = rows.reduce((sum, r) => sum + r.requests, 0);
+  const total = (k: 'bot' | 'storage' | 'driver') => rows.reduce((sum, r) => sum + r[k], 0) / n;
+  return { bot: total('bot'), storage: total('storage'), driver: total('driver') };
+};
+
+/** "bot 8.1 + Azurite 7.9 + driver 2.8 ms" */
+export const cpuText = (c: CpuPerRequest | undefined) =>
+  c
+    ? `bot ${c.bot.toFixed(1)} + Azurite ${c.storage.toFixed(1)} + driver ${c.driver.toFixed(1)} ms`
+    : 'not measured';
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -141,8 +173,12 @@ async function inRounds(
   concurrency: number,
   perRound: number,
   rounds: number,
+  storagePid?: number,
 ): Promise<LoadResult[]> {
   const runs: Lane[][] = sides.map(() => []);
+  const cpu: { bot: number; storage: number; driver: number; requests: number }[][] = sides.map(
+    () => [],
+  );
   const sent = sides.map(() => 0);
   try {
     for (let r = 0; r < rounds; r++) {
@@ -152,13 +188,28 @@ async function inRounds(
         teams.setBotUrl(side.bot.url);
         const first = sent[k];
         sent[k] += perRound;
+        const before = {
+          bot: cpuMs(side.bot.child.pid),
+          storage: cpuMs(storagePid),
+          driver: process.cpuUsage(),
+        };
         runs[k].push(await closedLoopRaw(concurrency, perRound, (i) => side.send(first + i)));
+        const driver = process.cpuUsage(before.driver);
+        cpu[k].push({
+          bot: cpuMs(side.bot.child.pid) - before.bot,
+          storage: cpuMs(storagePid) - before.storage,
+          driver: (driver.user + driver.system) / 1000,
+          requests: perRound,
+        });
       }
     }
   } finally {
     for (const side of sides) side.bot.child.kill('SIGCONT');
   }
-  const results = runs.map(summary);
+  const results = runs.map((lanes, k) => ({
+    ...summary(lanes),
+    ...(storagePid !== undefined && { cpu: cpuPerRequest(cpu[k]) }),
+  }));
   const failed = results.reduce((sum, r) => sum + r.failures, 0);
   if (failed > 0) throw new Error(`${failed} requests failed`);
   return results;
@@ -372,6 +423,7 @@ export const http: BenchModule = {
         1,
         C1_REQUESTS / ROUNDS,
         ROUNDS,
+        ctx.storagePid,
       );
       await caughtUp('triage cards after c=1');
       ctx.progress(`c=16: ${ROUNDS} rounds of baseline, product, floor`);
@@ -381,6 +433,7 @@ export const http: BenchModule = {
         16,
         C16_REQUESTS / ROUNDS,
         ROUNDS,
+        ctx.storagePid,
       );
       const baseRss = baseline.peakRssMb();
       ctx.progress(
@@ -412,11 +465,17 @@ export const http: BenchModule = {
         16,
         CLICKS / ROUNDS,
         ROUNDS,
+        ctx.storagePid,
       );
       const rss = product.peakRssMb();
       ctx.progress(
         `Assign to me at c=16 p95 ${clicks.p95.toFixed(1)} ms (product), ` +
           `${floorClicked.p95.toFixed(1)} ms (floor); product peak RSS ${rss.toFixed(0)} MB`,
+      );
+      ctx.progress(
+        `processor time per request at c=16: creation ${cpuText(prod16.cpu)} (product), ` +
+          `${cpuText(base16.cpu)} (baseline), ${cpuText(floor16.cpu)} (floor); Assign to me ` +
+          `${cpuText(clicks.cpu)} (product), ${cpuText(floorClicked.cpu)} (floor)`,
       );
       await product.stop();
       product = undefined;
@@ -429,7 +488,8 @@ export const http: BenchModule = {
 
       const load = (r: LoadResult) =>
         `${r.requests} requests, p50 ${r.p50.toFixed(1)} / p95 ${r.p95.toFixed(1)} / ` +
-        `p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`;
+        `p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)}/s` +
+        (r.cpu ? `, processor time per request: ${cpuText(r.cpu)}` : '');
       const each =
         'each from a requester the bot has never met (closed loop, stub connector on loopback, ' +
         'both servers as their own processes on the same Azurite; measured in ' +

@@ -103,7 +103,11 @@ async function main(): Promise<void> {
     progress(`Starting an in-memory Azurite (${module.name})`);
     const azurite = await startAzurite({});
     try {
-      const figures = await module.run({ connectionString: azurite.connectionString, progress });
+      const figures = await module.run({
+        connectionString: azurite.connectionString,
+        storagePid: azurite.child.pid,
+        progress,
+      });
       for (const f of figures) process.stdout.write(`${figureLine(f)}\n`);
       results.push({ module, figures });
     } finally {

@@ -3,6 +3,8 @@
 export interface BenchContext {
   /** connection string of the runner's in-memory Azurite (one for the whole run) */
   connectionString: string;
+  /** process id of that Azurite, to read its processor time */
+  storagePid?: number;
   /** progress for humans, on stderr (stdout carries only the figures) */
   progress(message: string): void;
 }

@@ -260,17 +260,36 @@ export class OutboxDispatcher {
       this.busySince !== undefined &&
       Date.now() - this.busySince >= (this.opts.busyDeferMs ?? 5000);
     if (this.stopped || most <= 0 || turns === 0 || longBusy) return Promise.resolve();
+    const every = this.opts.giveWayMs ?? 1000;
     return new Promise<void>((ok) => {
+      let timer: NodeJS.Timeout | undefined;
       const go = () => {
         clearTimeout(timer);
         this.yielding.delete(go);
         ok();
       };
-      const timer = setTimeout(go, most);
+      // Waited long enough with turns still under way: one waiting step goes per `giveWayMs`,
+      // not every waiting one at once (each would slow the turn it lands in); a step whose
+      // claim runs out (`until`) goes regardless.
+      const force = () => {
+        const now = Date.now();
+        const free = this.forcedAt + every;
+        if (this.turns() === 0 || now >= free || now >= until) {
+          this.forcedAt = now;
+          go();
+          return;
+        }
+        timer = setTimeout(force, Math.max(1, Math.min(free, until) - now));
+        timer.unref?.();
+      };
+      timer = setTimeout(force, most);
       timer.unref?.();
       this.yielding.add(go);
     });
   }
+
+  /** When a waiting step last went with turns still under way (see `giveWay`). */
+  private forcedAt = -Infinity;
 
   /**
    * Lets the waiting steps go after `QUIET_MS` without turns (see `giveWay`). A turn's end

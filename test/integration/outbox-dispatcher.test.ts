@@ -404,6 +404,22 @@ describe('outbox: turns first', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 30 - 5);
   });
 
+  it('while turns never end, lets one waiting step go per `giveWayMs`, not every delivery’s at once', async () => {
+    for (const n of [14, 15, 16]) await queue(n, ['triage.post']);
+    const sent: number[] = [];
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.number),
+      { turnsInFlight: () => 2, giveWayMs: 40 },
+    );
+    const started = Date.now();
+    for (const n of [14, 15, 16]) dispatcher.kick(TENANT, n, ['triage.post']);
+    await dispatcher.idle();
+    expect(sent.sort()).toEqual([14, 15, 16]);
+    // Three deliveries of four steps each: twelve steps, 40 ms apart (all at once per delivery,
+    // they would have taken four times 40 ms).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(12 * 40 - 5);
+  });
+
   it('sends the deliveries of one ticket one after the other, in the order kicked', async () => {
     await queue(11, ['triage.post']);
     let release!: () => void;
