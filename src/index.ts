@@ -132,7 +132,12 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
   });
   const agents = new AgentDirectory();
   const triage = new TriageService({ tickets, clock, policy });
-  let kickLater: (tenantId: string, number: number, jobs: JobSpec[]) => void = () => undefined;
+  let kickLater: (
+    tenantId: string,
+    number: number,
+    jobs: JobSpec[],
+    written?: OutboxJob[],
+  ) => void = () => undefined;
   const sla = new SlaService({
     tickets,
     timers: new TimerRepository(tables),
@@ -152,7 +157,9 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
         notes: '',
         team: next.name ?? next.channelId,
       });
-      if (outcome.kind === 'changed') kickLater(ticket.tenantId, ticket.number, outcome.jobs);
+      if (outcome.kind === 'changed') {
+        kickLater(ticket.tenantId, ticket.number, outcome.jobs, outcome.written);
+      }
     },
   });
   const problems = new RecurringRepository(tables);
@@ -199,7 +206,9 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
             kind: 'assign',
             to,
           });
-          if (outcome.kind === 'changed') kickLater(tenantId, number, outcome.jobs);
+          if (outcome.kind === 'changed') {
+            kickLater(tenantId, number, outcome.jobs, outcome.written);
+          }
         }
       : undefined,
   });

@@ -2,12 +2,12 @@ import { Clock } from '../domain/clock';
 import { ConcurrencyError, TicketNotFoundError } from '../domain/errors';
 import { SurveyRefusal, answerSurvey } from '../domain/surveys/survey';
 import { Person, Ticket } from '../domain/tickets/ticket';
-import { JobSpec } from '../storage/outbox.repository';
+import { JobSpec, OutboxJob } from '../storage/outbox.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
 export type SurveyOutcome =
   /** recorded; `jobs`: the outbox jobs queued with it, for the caller to kick */
-  | { kind: 'rated'; ticket: Ticket; jobs: JobSpec[] }
+  | { kind: 'rated'; ticket: Ticket; jobs: JobSpec[]; written?: OutboxJob[] }
   /** the same click delivered again: nothing more was done */
   | { kind: 'repeated'; ticket: Ticket }
   /** refused from the stored state (not the requester, answered, void, invalid): nothing changed */
@@ -57,7 +57,7 @@ export class SurveyService {
             ticket: (await this.deps.tickets.get(tenantId, number))!.ticket,
           };
         }
-        return { kind: 'rated', ticket: after.ticket, jobs };
+        return { kind: 'rated', ticket: after.ticket, jobs, written: after.jobs };
       } catch (e) {
         if (e instanceof ConcurrencyError) continue;
         throw e;

@@ -26,7 +26,14 @@ export type TriageOutcome =
   | { kind: 'refused'; ticket: Ticket };
 
 export type LifecycleOutcome =
-  | { kind: 'changed'; ticket: Ticket; jobs: JobSpec[]; change: LifecycleChange }
+  | {
+      kind: 'changed';
+      ticket: Ticket;
+      jobs: JobSpec[];
+      change: LifecycleChange;
+      /** the jobs as written, with their etags (see `TriageOutcome`) */
+      written?: OutboxJob[];
+    }
   /** the same click delivered again: nothing more was done */
   | { kind: 'repeated'; ticket: Ticket }
   | { kind: 'refused'; ticket: Ticket }
@@ -175,7 +182,7 @@ export class TriageService {
           jobs,
         );
         if (!after) return { kind: 'repeated', ticket: stored.ticket };
-        return { kind: 'changed', ticket: after.ticket, jobs, change };
+        return { kind: 'changed', ticket: after.ticket, jobs, change, written: after.jobs };
       } catch (e) {
         if (e instanceof ConcurrencyError) continue;
         throw e;

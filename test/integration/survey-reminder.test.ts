@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { SlaService } from '../../src/services/sla.service';
 import { SurveyService } from '../../src/services/survey.service';
 import { TriageService } from '../../src/services/triage.service';
-import { OutboxRepository } from '../../src/storage/outbox.repository';
+import { OutboxJob, OutboxRepository } from '../../src/storage/outbox.repository';
 import { Tables } from '../../src/storage/tables';
 import { TicketRepository, bucketOf } from '../../src/storage/ticket.repository';
 import { TimerRepository } from '../../src/storage/timer.repository';
@@ -110,5 +110,42 @@ describe('the survey reminder timer', () => {
     clock.set(new Date('2026-12-03T16:30:00Z'));
     await slaService(tables, clock).sweep();
     expect((await remindersOf(tables, open)).events).toHaveLength(1);
+  });
+});
+
+describe('jobs handed to the outbox as written', () => {
+  /** Each job returned by a change is stored with the etag it carries (no read needed). */
+  async function expectAsStored(tables: Tables, n: number, written: OutboxJob[] | undefined) {
+    const stored = await new OutboxRepository(tables).jobsOf(TENANT, n);
+    expect(written?.length).toBeGreaterThan(0);
+    for (const job of written ?? []) {
+      const row = stored.find((s) => s.kind === job.kind && s.ref === job.ref);
+      expect([job.kind, row?.etag]).toEqual([job.kind, job.etag]);
+    }
+  }
+
+  it('a step of the ticket’s life and a survey answer return their jobs with their etags', async () => {
+    const { tables } = await testTables();
+    const clock = new SettableClock(undefined, T0);
+    const closed = await closedTicket(tables, 90, clock);
+    const tickets = new TicketRepository(tables);
+    const triage = new TriageService({ tickets, clock, policy });
+    const requester = closed.requester;
+    const reopened = await triage.lifecycle(TENANT, closed.number, requester, false, {
+      kind: 'reopen',
+    });
+    if (reopened.kind !== 'changed') throw new Error(reopened.kind);
+    await expectAsStored(tables, closed.number, reopened.written);
+
+    const other = await closedTicket(tables, 91, clock);
+    const answered = await new SurveyService({ tickets, clock }).answer(
+      TENANT,
+      other.number,
+      other.requester,
+      { round: other.survey!.round, rating: 1, comment: 'slow' },
+    );
+    if (answered.kind !== 'rated') throw new Error(answered.kind);
+    expect(answered.jobs).toHaveLength(1); // a low rating alerts the supervisors
+    await expectAsStored(tables, other.number, answered.written);
   });
 });

@@ -120,7 +120,7 @@ export async function runHandoffAction(
           ? render(outcome.ticket)
           : refusalCard(t(locale, 'handoff.notAgent', { tier }));
       case 'changed':
-        deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+        deps.kick(tenantId, outcome.ticket.number, outcome.jobs, outcome.written);
         return render(
           outcome.ticket,
           action.kind === 'accept'

@@ -8,7 +8,7 @@ import { LifecycleAction, REOPEN_BUSINESS_DAYS } from '../../domain/tickets/life
 import { Ticket } from '../../domain/tickets/ticket';
 import { Logger } from '../../logger';
 import { TriageService } from '../../services/triage.service';
-import { JobSpec } from '../../storage/outbox.repository';
+import { JobSpec, OutboxJob } from '../../storage/outbox.repository';
 import { TicketRepository } from '../../storage/ticket.repository';
 import { agentMessageCard, agentMessageOf } from '../cards/agent-message.card';
 import { AdaptiveCardJson } from '../cards/render';
@@ -23,7 +23,7 @@ export interface RequesterActionDeps {
   policy: SlaPolicy;
   clock: Clock;
   log: Logger;
-  kick: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+  kick: (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) => void;
 }
 
 /** What the requester does from their cards: answer, confirm, reject a fix, reopen, cancel. */
@@ -185,7 +185,7 @@ export async function runRequesterAction(
       case 'repeated':
         return render(outcome.ticket, '', true);
       case 'changed':
-        deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+        deps.kick(tenantId, outcome.ticket.number, outcome.jobs, outcome.written);
         return render(
           outcome.ticket,
           t(locale, doneNote(action), { trackingId: outcome.ticket.trackingId }),

@@ -4,7 +4,7 @@ import { t } from '../../domain/i18n';
 import { SURVEY_COMMENT_MAX, SurveyRefusal } from '../../domain/surveys/survey';
 import { Logger } from '../../logger';
 import { SurveyService } from '../../services/survey.service';
-import { JobSpec } from '../../storage/outbox.repository';
+import { JobSpec, OutboxJob } from '../../storage/outbox.repository';
 import { AdaptiveCardJson } from '../cards/render';
 import { surveyCard } from '../cards/survey.card';
 import { activityKey } from '../turn';
@@ -13,7 +13,7 @@ import { CardTicketNumber, cardAction, cardInt } from './card-action';
 export interface SurveyActionDeps {
   surveys: SurveyService;
   log: Logger;
-  kick: (tenantId: string, number: number, jobs: JobSpec[]) => void;
+  kick: (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) => void;
 }
 
 export const SURVEY_VERBS = ['survey.submit'] as const;
@@ -69,7 +69,7 @@ export async function runSurveyAction(
         });
       case 'repeated':
       case 'rated': {
-        if (outcome.kind === 'rated') deps.kick(tenantId, number, outcome.jobs);
+        if (outcome.kind === 'rated') deps.kick(tenantId, number, outcome.jobs, outcome.written);
         const s = outcome.ticket.survey;
         return surveyCard(locale, outcome.ticket, round, {
           answer:

@@ -252,7 +252,7 @@ export async function runTriageAction(
         case 'repeated':
           return card('', 'Default');
         case 'changed':
-          deps.kick(tenantId, outcome.ticket.number, outcome.jobs);
+          deps.kick(tenantId, outcome.ticket.number, outcome.jobs, outcome.written);
           return card(
             t(locale, LIFECYCLE_NOTE[step.kind], {
               tier: outcome.ticket.handoff?.toTier ?? nextTier,
