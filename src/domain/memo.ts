@@ -13,3 +13,24 @@ export function memoize<K, V>(limit: number, compute: (key: K) => V): (key: K) =
     return value;
   };
 }
+
+/**
+ * `memoize` for inputs that are not good keys themselves (long texts): results are kept under
+ * `keyOf(input)` (a digest, say), and computed from the input.
+ */
+export function memoizeBy<A, V>(
+  limit: number,
+  keyOf: (input: A) => string,
+  compute: (input: A) => V,
+): (input: A) => V {
+  const kept = new Map<string, V>();
+  return (input) => {
+    const key = keyOf(input);
+    const known = kept.get(key);
+    if (known !== undefined) return known;
+    const value = compute(input);
+    if (kept.size >= limit) kept.clear();
+    kept.set(key, value);
+    return value;
+  };
+}

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { intakeChoiceCard, MAX_CHOICES } from '../../src/teams/cards/intake-choice.card';
 import { escapeMarkdown, MAX_CARD_BYTES, shorten } from '../../src/teams/cards/render';
 import { ticketFormCard } from '../../src/teams/cards/ticket-form.card';
+import { triageCard } from '../../src/teams/cards/triage.card';
+import { Ticket } from '../../src/domain/tickets/ticket';
 import { ticketListCard } from '../../src/teams/cards/ticket-list.card';
 import { ticketRequesterCard } from '../../src/teams/cards/ticket-requester.card';
 import { welcomeCard } from '../../src/teams/cards/welcome.card';
@@ -85,5 +87,31 @@ describe('card templates', () => {
     const s = shorten('a'.repeat(1998) + '🐛🐛', 2000);
     expect(s.truncated).toBe(true);
     expect(s.text.endsWith('a…')).toBe(true);
+  });
+});
+
+describe('the playbook preselected on a triage card', () => {
+  const preselected = (card: object): unknown => {
+    const found: unknown[] = [];
+    JSON.stringify(card, (k, v: { id?: string; value?: unknown }) => {
+      if (v && typeof v === 'object' && v.id === 'playbook') found.push(v.value);
+      return v;
+    });
+    return found[0];
+  };
+  const ticket = (over: Partial<Ticket>) =>
+    sampleTicket(7, { title: 'x', description: 'x', category: 'other', ...over });
+
+  it('follows each ticket’s own text and category, drawn again and again', () => {
+    const printer = ticket({ title: 'The printer is offline', description: 'It does not print' });
+    const vpn = ticket({ title: 'VPN', description: 'The VPN does not connect from home' });
+    for (let round = 0; round < 3; round++) {
+      expect(preselected(triageCard('en', printer, policy))).toBe('printer-offline');
+      expect(preselected(triageCard('es', vpn, policy))).toBe('vpn-not-connecting');
+      expect(preselected(triageCard('en', ticket({ description: 'Hola' }), policy))).toBe('none');
+    }
+    // the same text, closed: no steps to send, nothing suggested
+    const closed = preselected(triageCard('en', { ...printer, status: 'closed' }, policy));
+    expect([undefined, 'none']).toContain(closed);
   });
 });
