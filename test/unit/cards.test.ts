@@ -93,7 +93,7 @@ describe('card templates', () => {
 describe('the playbook preselected on a triage card', () => {
   const preselected = (card: object): unknown => {
     const found: unknown[] = [];
-    JSON.stringify(card, (k, v: { id?: string; value?: unknown }) => {
+    JSON.stringify(card, (_k, v: { id?: string; value?: unknown }) => {
       if (v && typeof v === 'object' && v.id === 'playbook') found.push(v.value);
       return v;
     });
