@@ -136,6 +136,15 @@ describe('outbox: a new ticket’s jobs', () => {
   const NEW_TENANT = 'tenant-outbox-new';
 
   /** Creates a ticket (its jobs queued with it), as intake does; `created` as the repository says. */
+  /** A new ticket whose creation's jobs were all delivered already. */
+  async function delivered(key: string) {
+    const result = await created(key);
+    const dispatcher = dispatcherFor(async () => undefined);
+    dispatcher.kick(NEW_TENANT, result.stored.ticket.number, [], result.jobs);
+    await dispatcher.idle();
+    return result;
+  }
+
   async function created(key: string) {
     const tickets = new TicketRepository(tables);
     return tickets.create(
@@ -188,11 +197,8 @@ describe('outbox: a new ticket’s jobs', () => {
   });
 
   it('a change’s jobs too: returned with their etags, claimed without a read', async () => {
-    const result = await created('new-jobs-4');
+    const result = await delivered('new-jobs-4');
     const number = result.stored.ticket.number;
-    const dispatcher0 = dispatcherFor(async () => undefined);
-    dispatcher0.kick(NEW_TENANT, number, [], result.jobs);
-    await dispatcher0.idle();
     const tickets = new TicketRepository(tables);
     const after = await tickets.appendEvent(
       result.stored,
@@ -226,11 +232,8 @@ describe('outbox: a new ticket’s jobs', () => {
   });
 
   it('a second change while the first one’s jobs still wait replaces them: nothing fails, all is sent', async () => {
-    const result = await created('new-jobs-5');
+    const result = await delivered('new-jobs-5');
     const number = result.stored.ticket.number;
-    const dispatcher0 = dispatcherFor(async () => undefined);
-    dispatcher0.kick(NEW_TENANT, number, [], result.jobs);
-    await dispatcher0.idle();
     const tickets = new TicketRepository(tables);
     const note = (who: string) => ({
       type: 'note' as const,
