@@ -82,24 +82,27 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 describe('log call / registrar llamada', () => {
-  it("reads a person's e-mail from Teams once, after answering them", async () => {
-    const lookups = () =>
-      h.teams.requests.filter((r) => r.method === 'GET' && /\/members\//.test(r.path)).length;
-    const before = lookups();
-    const omar = h.teams.user('Omar Nuevo', 'es-MX', undefined, 'Omar.Nuevo@contoso.com');
-    const hello = await omar.say('hola');
-    expect(hello.status).toBe(200);
-    await h.bot.directory.idle();
-    expect(lookups()).toBe(before + 1);
-    const emails = new EmailIndexRepository(h.bot.tables);
-    expect(await emails.find(TENANT_ID, 'omar.nuevo@contoso.com')).toMatchObject({
-      name: 'Omar Nuevo',
-      locale: 'es',
-    });
-    await omar.say('mis tickets');
-    await h.bot.directory.idle();
-    expect(lookups()).toBe(before + 1); // known now: not read again for 30 days
-  });
+  it.each([
+    ['Omar Nuevo', 'es-MX', 'hola', 'mis tickets', 'es'],
+    ['Olivia New', 'en-US', 'hello', 'my tickets', 'en'],
+  ])(
+    "reads a person's e-mail from Teams once, after answering them (%s, %s)",
+    async (name, clientLocale, hello, mine, locale) => {
+      const lookups = () =>
+        h.teams.requests.filter((r) => r.method === 'GET' && /\/members\//.test(r.path)).length;
+      const before = lookups();
+      const address = `${name.replace(' ', '.')}@contoso.com`;
+      const person = h.teams.user(name, clientLocale, undefined, address);
+      expect((await person.say(hello)).status).toBe(200);
+      await h.bot.directory.idle();
+      expect(lookups()).toBe(before + 1);
+      const emails = new EmailIndexRepository(h.bot.tables);
+      expect(await emails.find(TENANT_ID, address.toLowerCase())).toMatchObject({ name, locale });
+      await person.say(mine);
+      await h.bot.directory.idle();
+      expect(lookups()).toBe(before + 1); // known now: not read again for 30 days
+    },
+  );
 
   it('opens the form for an agent of the triage team, in English', async () => {
     const form = await openForm(luisHere);
