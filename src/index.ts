@@ -256,6 +256,10 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     trackingPrefix: config.trackingPrefix,
     suggest: opts.suggest ?? classifierSuggest(),
     kick,
+    onReindexed: (ticket, ok) =>
+      ok
+        ? log.info({ ticket: ticket.trackingId }, 'ticket put into its requester index again')
+        : log.warn({ ticket: ticket.trackingId }, 'ticket still not in its requester index'),
   });
   // The links' base: PUBLIC_URL, else this server on localhost (its port is known once listening).
   let listeningPort = config.port;

@@ -86,8 +86,14 @@ export class IntakeService {
        * all the jobs a new ticket has, with their etags, so that nothing is read back)
        */
       kick?: (tenantId: string, number: number, jobs: JobSpec[], written?: OutboxJob[]) => void;
+      /** ms before each new try at indexing a ticket whose index write failed (see `reindex`) */
+      reindexDelaysMs?: readonly number[];
+      /** told how a re-indexing ended */
+      onReindexed?: (ticket: Ticket, ok: boolean) => void;
     },
   ) {}
+
+  private readonly reindexing = new Set<Promise<void>>();
 
   get policy(): SlaPolicy {
     return this.deps.policy;
@@ -169,8 +175,39 @@ export class IntakeService {
       // The ticket exists: the person must hear so, never "no ticket was created". Without the
       // claim, the delivery that created it acknowledges it.
       if (!(e instanceof StorageUnavailableError)) throw e;
+      this.reindex(stored.ticket, req.profile);
       return { stored, created, mustAcknowledge: created, unindexed: true };
     }
+  }
+
+  /**
+   * Tries again, in the background, to put a stored ticket into its requester's index (with the
+   * profile change of its turn) after that write failed: storage is usually back within seconds.
+   * Not durable: should the process end first, the ticket's first change re-indexes it (the
+   * `requester.update` job refreshes its index row).
+   */
+  private reindex(ticket: Ticket, profile?: ProfileChange): void {
+    const delays = this.deps.reindexDelaysMs ?? [1000, 2000, 5000, 15_000, 30_000];
+    const run = (async () => {
+      for (const ms of delays) {
+        await new Promise((ok) => setTimeout(ok, ms).unref());
+        try {
+          await this.deps.users.indexTicket(ticket, undefined, systemClock.now(), profile);
+          this.deps.onReindexed?.(ticket, true);
+          return;
+        } catch (e) {
+          if (!(e instanceof StorageUnavailableError)) break;
+        }
+      }
+      this.deps.onReindexed?.(ticket, false);
+    })();
+    this.reindexing.add(run);
+    void run.finally(() => this.reindexing.delete(run));
+  }
+
+  /** Waits for the re-indexings under way (tests). */
+  async reindexed(): Promise<void> {
+    while (this.reindexing.size > 0) await Promise.allSettled([...this.reindexing]);
   }
 
   /** The requester's open tickets and a few recent closed ones, newest first. */

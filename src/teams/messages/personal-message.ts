@@ -257,7 +257,7 @@ async function freeText(
   if (result.unindexed) {
     deps.log.warn(
       { activityId: ctx.activity.id, ticket: result.stored.ticket.trackingId },
-      'storage failed after the ticket was stored: not in the requester index',
+      'storage failed after the ticket was stored: not in the requester index yet (retrying)',
     );
   }
   if (result.mustAcknowledge) {
