@@ -202,7 +202,8 @@ export class IntakeService {
       this.deps.onReindexed?.(ticket, false);
     })();
     this.reindexing.add(run);
-    void run.finally(() => this.reindexing.delete(run));
+    // (a throwing `onReindexed` must not become an unhandled rejection)
+    run.catch(() => undefined).finally(() => this.reindexing.delete(run));
   }
 
   /** Waits for the re-indexings under way (tests). */
