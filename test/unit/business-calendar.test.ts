@@ -249,7 +249,7 @@ describe('business days', () => {
     expect(addBusinessDays(at(from), n, mexico)).toBe(expected);
   });
 
-  it('addBusinessDays (memoised) gives the plain day-by-day count at every instant', () => {
+  it('addBusinessDays gives the plain day-by-day count at every instant', () => {
     // Every 7 minutes for 12 days across Madrid's change from summer time (25 Oct 2026) and
     // midnights in both zones, against a count written out here with luxon.
     const reference = (from: Date, n: number, cal: BusinessCalendar) => {

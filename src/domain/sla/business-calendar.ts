@@ -122,29 +122,16 @@ export function localDate(at: Date, cal: BusinessCalendar): string {
  * for "parts within 1–5 business days": the first allowed date is the next working day.
  */
 export function addBusinessDays(from: Date, n: number, cal: BusinessCalendar): string {
-  let ofSpan = daysAfter.get(cal);
-  if (!ofSpan) {
-    // Memoised per 15 minutes of UTC, which never cross a local midnight (see `dayWindow`).
-    ofSpan = memoize(10_000, (key: string) => {
-      const [span, days] = key.split('|').map(Number);
-      return countBusinessDays(new Date(span * QUARTER_MS), days, cal);
-    });
-    daysAfter.set(cal, ofSpan);
-  }
-  return ofSpan(`${Math.floor(from.getTime() / QUARTER_MS)}|${n}`);
-}
-
-const daysAfter = new WeakMap<BusinessCalendar, (key: string) => string>();
-
-function countBusinessDays(from: Date, n: number, cal: BusinessCalendar): string {
-  let day = DateTime.fromJSDate(from, { zone: cal.timeZone }).startOf('day');
+  // Day by day through the memoised working hours of each local day (`dayWindow`): a card that
+  // shows these dates is drawn on every click.
+  let t = from.getTime();
   let left = n;
   for (let i = 0; i < 800 && left > 0; i++) {
-    day = day.plus({ days: 1 });
-    if (isWorkingDay(day, cal)) left -= 1;
+    t = dayWindow(t, cal).next;
+    if (dayWindow(t, cal).working) left -= 1;
   }
   if (left > 0) throw new Error('business calendar has no working time within 800 days');
-  return day.toISODate() ?? '';
+  return localDate(new Date(t), cal);
 }
 
 /** Working days after the local date of `from` up to and including `date` (YYYY-MM-DD). */
