@@ -796,23 +796,21 @@ export class TicketRepository {
           jobs: writtenJobs(all, res.subResponses, 0, number),
         };
       };
-      try {
-        // Jobs are created: an upsert costs the emulator a second look-up per row. A job of the
-        // same kind still waiting (a quick second change) makes it fail: then they replace it.
-        return await submit(true).catch(async (e: unknown) => {
-          if (statusOf(e) !== 409 || allJobs.length === 0) throw e;
-          if (idemKey && (await this.seen(tenantId, number, idemKey))) return undefined;
-          return submit(false);
-        });
-      } catch (e) {
+      // Someone else changed the ticket first (412), or a row already exists (409).
+      const failed = (e: unknown): never => {
         const status = statusOf(e);
-        if (status === 412) throw new ConcurrencyError(next.trackingId);
-        if (status === 409 && idemKey) {
-          if (await this.seen(tenantId, number, idemKey)) return undefined;
-          throw new ConcurrencyError(next.trackingId);
-        }
-        if (status === 409) throw new ConcurrencyError(next.trackingId);
+        if (status === 412 || status === 409) throw new ConcurrencyError(next.trackingId);
         throw e;
+      };
+      try {
+        // Jobs are created: an upsert costs the emulator a second look-up per row.
+        return await submit(true);
+      } catch (e) {
+        if (statusOf(e) !== 409) return failed(e);
+        if (idemKey && (await this.seen(tenantId, number, idemKey))) return undefined;
+        if (allJobs.length === 0) return failed(e);
+        // A job of the same kind still waiting (a quick second change): the jobs replace it.
+        return submit(false).catch(failed);
       }
     });
   }
