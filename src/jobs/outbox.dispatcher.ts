@@ -5,7 +5,9 @@ import {
   JobSpec,
   OutboxJob,
   OutboxRepository,
+  Undelivered,
   inSendOrder,
+  partsOf,
   specOf,
 } from '../storage/outbox.repository';
 import { statusOf } from '../storage/tables';
@@ -161,10 +163,14 @@ export class OutboxDispatcher {
           );
           const now = systemClock.now().getTime();
           const kicked = new Set(specs.map((spec) => keyOf(specOf(spec))));
+          // (A bundle is kicked with any of its parts.)
+          const isKicked = (j: OutboxJob) =>
+            kicked.has(keyOf(j)) ||
+            (j.kind === 'bundle' && partsOf(j).some((p) => kicked.has(keyOf(p))));
           const go = jobs.filter(
             (j) =>
               j.state === 'pending' &&
-              (kicked.has(keyOf(j)) || (j.attempts === 0 && j.nextAttemptAt.getTime() <= now)),
+              (isKicked(j) || (j.attempts === 0 && j.nextAttemptAt.getTime() <= now)),
           );
           await this.deliverAll(go);
         }),
@@ -390,7 +396,8 @@ export class OutboxDispatcher {
 
   /**
    * Sends jobs of one ticket one after the other, in `inSendOrder`: claimed together, sharing
-   * one read of the ticket, each deleted once delivered (or kept for a retry on its own).
+   * one read of the ticket. Those delivered are deleted together once all were tried (a failed
+   * one is kept for a retry on its own); a `bundle` job is sent part by part.
    */
   private async deliverAll(jobs: OutboxJob[]): Promise<void> {
     if (jobs.length === 0) return;
@@ -401,48 +408,93 @@ export class OutboxDispatcher {
       'claim',
     );
     const batch: JobBatch = {};
-    const completions: Promise<void>[] = [];
+    const delivered: OutboxJob[] = [];
     // Giving way ends at half the claim's lifetime: the rest goes without waiting.
     const until = Date.now() + (this.opts.claimTtlMs ?? 60_000) / 2;
     for (const job of claimed) {
+      if (job.kind === 'bundle') {
+        if (await this.deliverParts(job, batch, until)) delivered.push(job);
+        continue;
+      }
       await this.giveWay(until);
-      const done = await inScope('outbox', () => this.deliverClaimed(job, batch, until), job.kind);
-      if (done) completions.push(done);
+      const failure = await this.attempt(job, batch);
+      if (!failure) delivered.push(job);
+      else await this.failed(failure);
     }
-    await Promise.all(completions);
+    if (delivered.length === 0) return;
+    await this.giveWay(until);
+    await inScope('outbox', () => this.outbox.completeAll(delivered), 'complete');
   }
 
-  /** Sends one claimed job; the deletion of a delivered job is returned, not awaited. */
-  private async deliverClaimed(
-    claimed: OutboxJob,
-    batch: JobBatch,
-    until: number,
-  ): Promise<Promise<void> | undefined> {
+  /**
+   * Sends the parts of a `bundle` job in their order; true when all were delivered (the job
+   * can go). Otherwise the job is split: the parts not delivered become jobs of their own,
+   * retried or kept as dead like any job.
+   */
+  private async deliverParts(job: OutboxJob, batch: JobBatch, until: number): Promise<boolean> {
+    const undelivered: Undelivered[] = [];
+    for (const part of partsOf(job)) {
+      await this.giveWay(until);
+      const failure = await this.attempt(part, batch);
+      if (failure) undelivered.push(failure);
+    }
+    if (undelivered.length === 0) return true;
+    const split = await this.outbox.split(job, undelivered).catch((err: unknown) => {
+      // Still claimed: the sweep sends every part again once the claim runs out.
+      this.log.warn({ err: (err as Error).message, kind: job.kind }, 'outbox: not recorded');
+      return false;
+    });
+    if (split) await this.reportDead(undelivered);
+    return false;
+  }
+
+  /** Sends one claimed job (or part); what became of it when it was not delivered. */
+  private async attempt(claimed: OutboxJob, batch: JobBatch): Promise<Undelivered | undefined> {
     try {
-      await this.perform(claimed, batch);
-    } catch (e) {
-      await this.failed(claimed, e).catch((err) =>
-        this.log.warn({ err: (err as Error).message, kind: claimed.kind }, 'outbox: not recorded'),
-      );
+      await inScope('outbox', () => this.perform(claimed, batch), claimed.kind);
       return undefined;
+    } catch (e) {
+      return this.verdict(claimed, e);
     }
-    return this.giveWay(until).then(() => this.outbox.complete(claimed));
   }
 
-  /** A delivery failed: kept as dead when Teams refused for good, else retried later. */
-  private async failed(claimed: OutboxJob, e: unknown): Promise<void> {
+  /** A delivery failed: dead when Teams refused for good, else to be retried later (logged). */
+  private verdict(claimed: OutboxJob, e: unknown): Undelivered {
     const status = statusOf(e);
     const ctx = { tenantId: claimed.tenantId, number: claimed.number, kind: claimed.kind, status };
     if (status === 403 || status === 404) {
       this.log.error(ctx, 'outbox: Teams refused the message for good; kept as dead');
-      await this.outbox.fail(claimed, `HTTP ${status}`, 'dead');
-      await this.opts.onDead?.(claimed, status).catch(() => undefined);
-      return;
+      return { job: claimed, error: `HTTP ${status}`, retryAt: 'dead' };
     }
     const wait = e instanceof HeldError ? 30_000 : (retryAfterMs(e) ?? backoffMs(claimed.attempts));
     this.log.warn({ ...ctx, retryInMs: Math.round(wait) }, 'outbox: will retry');
-    const message = e instanceof HeldError ? 'held' : status ? `HTTP ${status}` : (e as Error).name;
-    await this.outbox.fail(claimed, message, new Date(systemClock.now().getTime() + wait));
+    const message = e instanceof HeldError ? HELD : status ? `HTTP ${status}` : (e as Error).name;
+    return {
+      job: claimed,
+      error: message,
+      retryAt: new Date(systemClock.now().getTime() + wait),
+    };
+  }
+
+  /** Records a failed delivery on its job (and reports it if dead). */
+  private async failed(failure: Undelivered): Promise<void> {
+    const { job, error, retryAt } = failure;
+    try {
+      await this.outbox.fail(job, error, retryAt);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, kind: job.kind }, 'outbox: not recorded');
+      return;
+    }
+    await this.reportDead([failure]);
+  }
+
+  /** Tells `onDead` about the jobs given up. */
+  private async reportDead(failures: Undelivered[]): Promise<void> {
+    for (const { job, error, retryAt } of failures) {
+      if (retryAt !== 'dead') continue;
+      const status = Number(/^HTTP (\d+)$/.exec(error)?.[1]) || undefined;
+      await this.opts.onDead?.(job, status).catch(() => undefined);
+    }
   }
 }
 

@@ -37,6 +37,14 @@ export const OUTBOX_KINDS = [
   'stats.tally',
   /** groups a new ticket with similar ones of its category; posts or updates the group's card */
   'recurring.match',
+  /**
+   * All the jobs of one change in one row (`ref`: the event's number, `data`: their specs, see
+   * `bundleJob`): one row to write, claim and delete instead of one per job. Its parts are sent
+   * in their send order; those that fail are written as jobs of their own
+   * (`OutboxRepository.split`) and retried as such. Two quick changes make two bundles, each
+   * sent (a card is then refreshed twice, each time as stored).
+   */
+  'bundle',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
@@ -47,6 +55,7 @@ export type OutboxKind = (typeof OUTBOX_KINDS)[number];
  * triage card, so it comes after it).
  */
 const SEND_ORDER: readonly OutboxKind[] = [
+  'bundle',
   'sla.arm',
   'triage.post',
   'requester.ack',
@@ -86,6 +95,50 @@ export type JobSpec = OutboxKind | { kind: OutboxKind; ref: string; data?: strin
 
 export function specOf(spec: JobSpec): { kind: OutboxKind; ref?: string; data?: string } {
   return typeof spec === 'string' ? { kind: spec } : spec;
+}
+
+/** The one job that carries all the jobs of the change recorded as event `seq` (see `bundle`). */
+export function bundleJob(seq: number, specs: JobSpec[]): JobSpec {
+  const parts = specs.map((spec) => {
+    const { kind, ref, data } = specOf(spec);
+    if (kind === 'bundle') throw new Error('bundle cannot hold another bundle');
+    return { kind, ...(ref ? { ref } : {}), ...(data ? { data } : {}) };
+  });
+  return { kind: 'bundle', ref: String(seq), data: JSON.stringify(parts) };
+}
+
+/**
+ * The jobs a `bundle` job carries, each as the job it would be on its own (the row's state,
+ * attempts and etag), in their send order. A row whose data cannot be read yields none (it was
+ * written by `bundleJob`; never seen otherwise).
+ */
+export function partsOf(job: OutboxJob): OutboxJob[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(job.data ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const parts: OutboxJob[] = [];
+  for (const p of parsed as { kind?: unknown; ref?: unknown; data?: unknown }[]) {
+    const kind = p?.kind as OutboxKind;
+    if (!OUTBOX_KINDS.includes(kind) || kind === 'bundle') continue;
+    parts.push({
+      ...job,
+      kind,
+      ref: typeof p.ref === 'string' && p.ref !== '' ? p.ref : undefined,
+      data: typeof p.data === 'string' && p.data !== '' ? p.data : undefined,
+    });
+  }
+  return inSendOrder(parts);
+}
+
+/** What became of a job that was not delivered: retried at `retryAt`, or kept as dead. */
+export interface Undelivered {
+  job: OutboxJob;
+  error: string;
+  retryAt: Date | 'dead';
 }
 
 export interface OutboxJob {
@@ -339,6 +392,68 @@ export class OutboxRepository {
       return { ...job, state: 'sending', claimedAt: now, etag: res.etag ?? '' };
     } catch (e) {
       if (statusOf(e) === 412 || statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Delivered, several jobs of one ticket: they go in one transaction, each with its etag; if
+   * one was queued again meanwhile (the transaction then changes nothing), one at a time, so
+   * that the others still go and that one is sent again.
+   */
+  async completeAll(jobs: OutboxJob[]): Promise<void> {
+    if (jobs.length > MAX_CLAIM) {
+      for (let i = 0; i < jobs.length; i += MAX_CLAIM) {
+        await this.completeAll(jobs.slice(i, i + MAX_CLAIM));
+      }
+      return;
+    }
+    if (jobs.length <= 1) {
+      await Promise.all(jobs.map((job) => this.complete(job)));
+      return;
+    }
+    try {
+      await this.tables.tickets.submitTransaction(
+        jobs.map((job) => ['delete', { ...keysOf(job), etag: job.etag }]),
+      );
+    } catch (e) {
+      const status = statusOf(e);
+      if (status !== 412 && status !== 404) throw e;
+      await Promise.all(jobs.map((job) => this.complete(job)));
+    }
+  }
+
+  /**
+   * A `bundle` job was sent part by part and some parts were not delivered: in one
+   * transaction it goes (with its etag) and those parts become jobs of their own, with their
+   * attempt counted, to be retried (or kept as dead) like any job. Nothing is written when
+   * another sender took the job over meanwhile (it sends the parts again).
+   */
+  async split(job: OutboxJob, undelivered: Undelivered[]): Promise<boolean> {
+    const actions: TransactionAction[] = [['delete', { ...keysOf(job), etag: job.etag }]];
+    for (const { job: part, error, retryAt } of undelivered) {
+      actions.push([
+        'upsert',
+        {
+          ...keysOf(part),
+          tenantId: part.tenantId,
+          number: part.number,
+          kind: part.kind,
+          ref: part.ref ?? '',
+          data: part.data ?? '',
+          state: retryAt === 'dead' ? 'dead' : 'pending',
+          attempts: part.attempts + 1,
+          nextAttemptAt: retryAt === 'dead' ? job.nextAttemptAt : retryAt,
+          lastError: error.slice(0, 500),
+        },
+        'Replace',
+      ]);
+    }
+    try {
+      await this.tables.tickets.submitTransaction(actions);
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 404) return false;
       throw e;
     }
   }

@@ -12,7 +12,14 @@ import {
 } from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
-import { JobSpec, OutboxJob, OutboxRepository, jobAction, writtenJob } from './outbox.repository';
+import {
+  JobSpec,
+  OutboxJob,
+  OutboxRepository,
+  jobAction,
+  bundleJob,
+  writtenJob,
+} from './outbox.repository';
 import { slaFromJson, slaToJson } from './sla-state';
 import { handoffFromJson, handoffToJson } from './handoff-state';
 import { attachmentsFromJson, attachmentsToJson } from './attachments';
@@ -351,7 +358,8 @@ export async function guard<T>(op: () => Promise<T>): Promise<T> {
 
 /**
  * The rows of one new ticket, all in its bucket's partition: idempotency row, ticket, first event
- * (with what it adds to the reports), open-ticket row, text chunks and its outbox jobs.
+ * (with what it adds to the reports), open-ticket row, text chunks and one outbox row holding
+ * all its jobs (`bundle`).
  */
 function creationActions(
   tenantId: string,
@@ -376,8 +384,8 @@ function creationActions(
       actions.push(['create', { partitionKey: pk, rowKey: chunkRowKey(number, i), text }]),
     );
   }
-  for (const kind of allJobs)
-    actions.push(jobAction(tenantId, number, kind, ticket.createdAt, true));
+  // All of them in one row: written, claimed and deleted once (see `bundle`).
+  actions.push(jobAction(tenantId, number, bundleJob(event.seq, allJobs), ticket.createdAt, true));
   return actions;
 }
 
@@ -782,10 +790,12 @@ export class TicketRepository {
         ]);
       }
       if (allJobs.length > 0) await this.outbox.touch(tenantId, number);
+      // Several jobs go as one row of this event's (see `bundle`), never there before.
+      const specs = allJobs.length > 1 ? [bundleJob(seq, allJobs)] : allJobs;
       const submit = async (fresh: boolean) => {
         const all = [
           ...actions,
-          ...allJobs.map((kind) => jobAction(tenantId, number, kind, event.at, fresh)),
+          ...specs.map((kind) => jobAction(tenantId, number, kind, event.at, fresh)),
         ];
         const res = await this.tables.tickets.submitTransaction(all);
         return {
@@ -808,8 +818,9 @@ export class TicketRepository {
       } catch (e) {
         if (statusOf(e) !== 409) return failed(e);
         if (idemKey && (await this.seen(tenantId, number, idemKey))) return undefined;
-        if (allJobs.length === 0) return failed(e);
-        // A job of the same kind still waiting (a quick second change): the jobs replace it.
+        // (A bundle is new with its event: a conflict is not about it.)
+        if (allJobs.length !== 1) return failed(e);
+        // A job of the same kind still waiting (a quick second change): the job replaces it.
         return submit(false).catch(failed);
       }
     });

@@ -90,15 +90,18 @@ function subRequest(tableUrl: string, action: TransactionAction): string {
       ];
       body = entityJson(entity);
       break;
-    case 'delete':
+    case 'delete': {
       line = `DELETE ${entityUrl}`;
-      // As the SDK: a deletion in a transaction is unconditional.
+      // As the SDK, a deletion is unconditional, unless the row names an etag (the SDK ignores
+      // it): then it fails, and the transaction with it, if the row changed since.
+      const etag = typeof entity.etag === 'string' && entity.etag !== '' ? entity.etag : '*';
       headers = [
         'Accept: application/json;odata=minimalmetadata',
         'DataServiceVersion: 3.0',
-        'If-Match: *',
+        `If-Match: ${etag}`,
       ];
       break;
+    }
     case 'update':
     case 'upsert': {
       const mode = action[2] ?? 'Merge';

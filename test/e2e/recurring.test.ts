@@ -1,4 +1,4 @@
-import { OutboxRepository } from '../../src/storage/outbox.repository';
+import { OutboxRepository, partsOf } from '../../src/storage/outbox.repository';
 import { RecurringRepository } from '../../src/storage/recurring.repository';
 import { threadLink } from '../../src/teams/cards/handoff.card';
 import { Harness, setClock, waitFor } from '../support/bot-harness';
@@ -47,8 +47,13 @@ async function matched(ticketIds: string[], held = false): Promise<void> {
   const until = Date.now() + 10_000;
   for (;;) {
     await h.bot.dispatcher.idle();
+    // Its own row once tried, else a part of the ticket's `bundle` row until that is sent.
     const jobs = await Promise.all(
-      ticketIds.map((id) => outbox.job(TENANT_ID, Number(id.slice(4)), 'recurring.match')),
+      ticketIds.map(async (id) =>
+        (await outbox.jobsOf(TENANT_ID, Number(id.slice(4))))
+          .flatMap((j) => (j.kind === 'bundle' ? partsOf(j) : [j]))
+          .find((j) => j.kind === 'recurring.match'),
+      ),
     );
     if (jobs.every((j) => !j || (held && j.lastError === 'held'))) return;
     if (Date.now() > until) throw new Error(`recurring.match of ${ticketIds.join(', ')} not done`);

@@ -523,7 +523,12 @@ describe('a bot process killed with SIGKILL mid-burst (#9 item 3)', () => {
     // Likewise a triage card Teams has, whose job the dead process had claimed but whose place
     // was not yet recorded on the ticket: the survivor cannot tell it was sent, and posts it again.
     const triageWindow = new Set<number>();
-    for (const r of orphaned.filter((j) => j.kind === 'triage.post')) {
+    // (A new ticket's triage card is a part of its `bundle` row until that row is sent.)
+    const postsTriage = (r: Record<string, unknown>) =>
+      r.kind === 'triage.post' ||
+      (r.kind === 'bundle' &&
+        (JSON.parse(String(r.data)) as { kind: string }[]).some((p) => p.kind === 'triage.post'));
+    for (const r of orphaned.filter(postsTriage)) {
       const n = Number(r.number);
       const ticket = (await repo.get(TENANT_ID, n))?.ticket;
       if (ticket && !ticket.triage && triageCardsOf(teams, triage, ticket.trackingId).length > 0) {

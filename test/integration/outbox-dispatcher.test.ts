@@ -1,4 +1,4 @@
-import { DispatcherOptions, OutboxDispatcher } from '../../src/jobs/outbox.dispatcher';
+import { DispatcherOptions, HeldError, OutboxDispatcher } from '../../src/jobs/outbox.dispatcher';
 import { createLogger } from '../../src/logger';
 import {
   JobBatch,
@@ -7,6 +7,7 @@ import {
   OutboxRepository,
   inSendOrder,
   jobAction,
+  partsOf,
 } from '../../src/storage/outbox.repository';
 import { Tables } from '../../src/storage/tables';
 import { TicketRepository } from '../../src/storage/ticket.repository';
@@ -83,6 +84,41 @@ describe('outbox: the jobs of a ticket go together', () => {
     expect(sent).toEqual(['sla.arm', 'triage.post', 'stats.tally', 'recurring.match']);
     expect(batches.size).toBe(1);
     expect(await outbox.jobsOf(TENANT, 1)).toEqual([]);
+  });
+
+  it('deletes the delivered jobs in one transaction; one queued again meanwhile stays and goes again', async () => {
+    await queue(21, ['triage.update', 'requester.update', 'sla.arm']);
+    const sent: string[] = [];
+    const deletions: number[] = [];
+    let requeued = false;
+    const repo = watch({
+      completeAll: async (jobs) => {
+        deletions.push(jobs.length);
+        return outbox.completeAll(jobs);
+      },
+    });
+    const dispatcher = dispatcherFor(
+      async (job) => {
+        sent.push(job.kind);
+        if (job.kind === 'requester.update' && !requeued) {
+          // A click while it is being sent queues the requester's card again.
+          requeued = true;
+          await queue(21, ['requester.update']);
+        }
+      },
+      {},
+      repo,
+    );
+    dispatcher.kick(TENANT, 21, ['triage.update', 'requester.update', 'sla.arm']);
+    await dispatcher.idle();
+    expect(sent).toEqual(['sla.arm', 'triage.update', 'requester.update']);
+    expect(deletions).toEqual([3]);
+    const left = await outbox.jobsOf(TENANT, 21);
+    expect(left.map((j) => [j.kind, j.state])).toEqual([['requester.update', 'pending']]);
+    dispatcher.kick(TENANT, 21, ['requester.update']);
+    await dispatcher.idle();
+    expect(sent.slice(3)).toEqual(['requester.update']);
+    expect(await outbox.jobsOf(TENANT, 21)).toEqual([]);
   });
 
   it('takes the free jobs one at a time when another sender holds one of them', async () => {
@@ -164,15 +200,23 @@ describe('outbox: a new ticket’s jobs', () => {
     );
   }
 
-  it('are all returned by the creation with the etags storage holds', async () => {
+  it('are one row, returned by the creation with the etag storage holds', async () => {
     const result = await created('new-jobs-1');
     const stored = await outbox.jobsOf(NEW_TENANT, result.stored.ticket.number);
-    expect(result.jobs?.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts]).sort()).toEqual(
-      stored.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts]).sort(),
+    expect(result.jobs?.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts])).toEqual(
+      stored.map((j) => [j.kind, j.ref, j.etag, j.state, j.attempts]),
     );
-    expect(stored.map((j) => j.kind).sort()).toEqual(
-      ['recurring.match', 'sla.arm', 'stats.tally', 'triage.post'].sort(),
-    );
+    expect(stored.map((j) => j.kind)).toEqual(['bundle']);
+    // Its parts, in send order, each as the job it would be on its own.
+    const parts = partsOf(stored[0]);
+    expect(parts.map((j) => j.kind)).toEqual([
+      'sla.arm',
+      'triage.post',
+      'stats.tally',
+      'recurring.match',
+    ]);
+    expect(parts[2]).toMatchObject({ ref: '1', etag: stored[0].etag, state: 'pending' });
+    expect(JSON.parse(parts[2].data!)).toMatchObject({ stats: { opened: expect.any(String) } });
     // The same key again finds the ticket: no jobs of its own.
     const again = await created('new-jobs-1');
     expect(again.created).toBe(false);
@@ -231,7 +275,7 @@ describe('outbox: a new ticket’s jobs', () => {
     expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
   });
 
-  it('a second change while the first one’s jobs still wait replaces them: nothing fails, all is sent', async () => {
+  it('a second change while the first one’s jobs still wait makes a bundle of its own: nothing fails, all is sent', async () => {
     const result = await delivered('new-jobs-5');
     const number = result.stored.ticket.number;
     const tickets = new TicketRepository(tables);
@@ -244,41 +288,115 @@ describe('outbox: a new ticket’s jobs', () => {
     });
     const jobs = ['triage.update', 'requester.update'] as const;
     const first = await tickets.appendEvent(result.stored, note('a1'), (t) => t, 'k1', [...jobs]);
-    // Not delivered yet: the second change's jobs are the same rows.
+    // Not delivered yet: the second change's jobs are another row.
     const second = await tickets.appendEvent(first!, note('a2'), (t) => t, 'k2', [...jobs]);
     expect(second?.ticket.eventCount).toBe(first!.ticket.eventCount + 1);
     const stored = await outbox.jobsOf(NEW_TENANT, number);
-    expect(second?.jobs?.map((j) => [j.kind, j.etag]).sort()).toEqual(
-      stored.map((j) => [j.kind, j.etag]).sort(),
-    );
-    expect(stored.filter((j) => j.kind !== 'stats.tally').map((j) => j.state)).toEqual([
-      'pending',
-      'pending',
+    expect(stored.map((j) => [j.kind, j.ref, j.state])).toEqual([
+      ['bundle', String(first!.ticket.eventCount), 'pending'],
+      ['bundle', String(second!.ticket.eventCount), 'pending'],
     ]);
+    expect(second?.jobs?.map((j) => [j.kind, j.ref, j.etag])).toEqual([
+      ['bundle', String(second!.ticket.eventCount), stored[1].etag],
+    ]);
+    expect(partsOf(stored[1]).map((j) => j.kind)).toEqual([...jobs]);
     // The same click again (its jobs still waiting too) is still recognised as already done.
     expect(
       await tickets.appendEvent(second!, note('a2'), (t) => t, 'k2', [...jobs]),
     ).toBeUndefined();
     const sent: string[] = [];
     const dispatcher = dispatcherFor(recordInto(sent, (j) => j.kind));
+    dispatcher.kick(NEW_TENANT, number, [...jobs], first?.jobs);
     dispatcher.kick(NEW_TENANT, number, [...jobs], second?.jobs);
     await dispatcher.idle();
-    expect(sent.filter((k) => k !== 'stats.tally')).toEqual([...jobs]);
+    expect(sent).toEqual([...jobs, ...jobs]);
     expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
   });
 
-  it('one taken by another sender meanwhile is left to it; the others go', async () => {
+  it('a change with one job writes it as it is, replacing one of its kind still waiting', async () => {
+    const result = await delivered('new-jobs-8');
+    const tickets = new TicketRepository(tables);
+    const note = (who: string) => ({
+      type: 'note' as const,
+      at: new Date(),
+      actor: { id: who, name: who },
+      channel: 'teams' as const,
+      data: {},
+    });
+    const first = await tickets.appendEvent(result.stored, note('a1'), (t) => t, 'k8-1', [
+      'triage.update',
+    ]);
+    const second = await tickets.appendEvent(first!, note('a2'), (t) => t, 'k8-2', [
+      'triage.update',
+    ]);
+    const stored = await outbox.jobsOf(NEW_TENANT, result.stored.ticket.number);
+    expect(stored.map((j) => [j.kind, j.etag])).toEqual([['triage.update', second!.jobs![0].etag]]);
+  });
+
+  it('taken by another sender meanwhile, they are left to it', async () => {
     const result = await created('new-jobs-3');
     const number = result.stored.ticket.number;
-    const post = result.jobs!.find((j) => j.kind === 'triage.post')!;
-    expect(await outbox.claim(post, new Date())).toBeDefined();
+    expect(await outbox.claim(result.jobs![0], new Date())).toBeDefined();
     const sent: string[] = [];
     const dispatcher = dispatcherFor(recordInto(sent, (j) => j.kind));
     dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
     await dispatcher.idle();
-    expect(sent).toEqual(['sla.arm', 'stats.tally', 'recurring.match']);
+    expect(sent).toEqual([]);
     expect((await outbox.jobsOf(NEW_TENANT, number)).map((j) => [j.kind, j.state])).toEqual([
-      ['triage.post', 'sending'],
+      ['bundle', 'sending'],
+    ]);
+  });
+
+  it('a part not delivered becomes a job of its own; the parts delivered are not sent again', async () => {
+    const result = await created('new-jobs-6');
+    const number = result.stored.ticket.number;
+    const sent: string[] = [];
+    let teamsDown = true;
+    const dispatcher = dispatcherFor(async (job) => {
+      if (job.kind === 'triage.post' && teamsDown) {
+        throw Object.assign(new Error('busy'), { statusCode: 503 });
+      }
+      sent.push(job.kind);
+    });
+    dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
+    await dispatcher.idle();
+    expect(sent).toEqual(['sla.arm', 'stats.tally', 'recurring.match']);
+    const left = await outbox.jobsOf(NEW_TENANT, number);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({
+      kind: 'triage.post',
+      state: 'pending',
+      attempts: 1,
+      lastError: 'HTTP 503',
+    });
+    expect(left[0].nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    // Once Teams answers, the job (kicked again) is sent alone, then nothing is left.
+    teamsDown = false;
+    sent.length = 0;
+    dispatcher.kick(NEW_TENANT, number, ['triage.post']);
+    await dispatcher.idle();
+    expect(sent).toEqual(['triage.post']);
+    expect(await outbox.jobsOf(NEW_TENANT, number)).toEqual([]);
+  });
+
+  it('a part Teams refuses for good is kept as dead and reported; the rest is done', async () => {
+    const result = await created('new-jobs-7');
+    const number = result.stored.ticket.number;
+    const dead: [string, number | undefined][] = [];
+    const dispatcher = dispatcherFor(
+      async (job) => {
+        if (job.kind === 'triage.post') throw Object.assign(new Error('gone'), { statusCode: 404 });
+        if (job.kind === 'recurring.match') throw new HeldError('no supervisors channel yet');
+      },
+      { onDead: async (job, status) => void dead.push([job.kind, status]) },
+    );
+    dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
+    await dispatcher.idle();
+    expect(dead).toEqual([['triage.post', 404]]);
+    const left = await outbox.jobsOf(NEW_TENANT, number);
+    expect(left.map((j) => [j.kind, j.state, j.attempts, j.lastError])).toEqual([
+      ['recurring.match', 'pending', 1, 'held'],
+      ['triage.post', 'dead', 1, 'HTTP 404'],
     ]);
   });
 });
@@ -486,8 +604,8 @@ describe('outbox: turns first', () => {
         at.claimed = Date.now();
         return claimed;
       },
-      complete: async (job) => {
-        await outbox.complete(job);
+      completeAll: async (jobs) => {
+        await outbox.completeAll(jobs);
         at.done = Date.now();
       },
     });
@@ -501,7 +619,7 @@ describe('outbox: turns first', () => {
     dispatcher.kick(TENANT, 13, ['triage.post', 'sla.arm', { kind: 'stats.tally', ref: '1' }]);
     await dispatcher.idle();
     expect(sent).toHaveLength(3);
-    // Three sends and three deletions, each of which would have waited 300 ms.
+    // Three sends and the deletion, each of which would have waited 300 ms.
     expect(at.done - at.claimed).toBeLessThan(400);
     expect(await outbox.jobsOf(TENANT, 13)).toEqual([]);
   });

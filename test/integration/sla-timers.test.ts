@@ -4,7 +4,7 @@ import { Ticket, TicketEvent, createdEvent, newTicket } from '../../src/domain/t
 import { formatTrackingId } from '../../src/domain/tickets/tracking-number';
 import { createLogger } from '../../src/logger';
 import { SlaService } from '../../src/services/sla.service';
-import { OutboxRepository } from '../../src/storage/outbox.repository';
+import { OutboxRepository, partsOf } from '../../src/storage/outbox.repository';
 import { Tables, createTables } from '../../src/storage/tables';
 import { StoredTicket, TicketRepository, bucketOf } from '../../src/storage/ticket.repository';
 import { TimerRepository } from '../../src/storage/timer.repository';
@@ -66,7 +66,10 @@ async function noticeJobs(tables: Tables, tickets: Ticket[]) {
   const outbox = new OutboxRepository(tables);
   const buckets = [...new Set(tickets.map((t) => bucketOf(t.number)))];
   const jobs = (await Promise.all(buckets.map((b) => outbox.jobsIn(TENANT, b)))).flat();
-  return jobs.filter((j) => j.kind === 'channel.notice');
+  // (a change's jobs are the parts of its bundle until it is sent)
+  return jobs
+    .flatMap((j) => (j.kind === 'bundle' ? partsOf(j) : [j]))
+    .filter((j) => j.kind === 'channel.notice');
 }
 
 describe('durable SLA timers', () => {

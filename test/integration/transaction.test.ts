@@ -179,6 +179,39 @@ describe('lean transactions: what the SDK sends, for a fraction of its work', ()
     expect(rows).toEqual(['taken']);
   });
 
+  it('deletes a row only while it is unchanged when the deletion names its etag', async () => {
+    const pk = 'p4';
+    const a = await lean.createEntity({ partitionKey: pk, rowKey: 'a', v: 1 });
+    const b = await lean.createEntity({ partitionKey: pk, rowKey: 'b', v: 1 });
+    await lean.updateEntity({ partitionKey: pk, rowKey: 'b', v: 2 }, 'Merge');
+    // b changed since its etag was taken: nothing is deleted, and the error names b's operation.
+    const err = await submitTransaction(lean, [
+      ['delete', { partitionKey: pk, rowKey: 'a', etag: a.etag }],
+      ['delete', { partitionKey: pk, rowKey: 'b', etag: b.etag }],
+    ]).then(
+      () => undefined,
+      (e: RestError) => e,
+    );
+    expect(err?.statusCode).toBe(412);
+    expect(err?.message.split(':')[0]).toBe('1');
+    const left = async () => {
+      const rows = [];
+      for await (const r of lean.listEntities({
+        queryOptions: { filter: `PartitionKey eq '${pk}'` },
+      }))
+        rows.push(r.rowKey);
+      return rows;
+    };
+    expect(await left()).toEqual(['a', 'b']);
+    // With their current etags both go.
+    const now = await lean.getEntity(pk, 'b');
+    await submitTransaction(lean, [
+      ['delete', { partitionKey: pk, rowKey: 'a', etag: a.etag }],
+      ['delete', { partitionKey: pk, rowKey: 'b', etag: now.etag }],
+    ]);
+    expect(await left()).toEqual([]);
+  });
+
   it('refuses actions on two partitions before sending anything', async () => {
     const sent = seen.bodies.length;
     await expect(
