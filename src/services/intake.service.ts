@@ -108,8 +108,14 @@ export class IntakeService {
     return this.deps.suggest(text);
   }
 
-  async context(tenantId: string, userId: string, replyKey?: string): Promise<UserContext> {
-    return this.deps.users.loadContext(tenantId, userId, replyKey);
+  /** The person's context (`quick`: for a message that may become a ticket, see `loadContext`). */
+  async context(
+    tenantId: string,
+    userId: string,
+    replyKey?: string,
+    quick = false,
+  ): Promise<UserContext> {
+    return this.deps.users.loadContext(tenantId, userId, replyKey, { quick });
   }
 
   /** Registers a ticket exactly once per idempotency key and indexes it under its requester. */

@@ -1,6 +1,6 @@
 import { TableTransaction, odata } from '@azure/data-tables';
 import { Locale } from '../domain/i18n';
-import { Ticket, TicketAttachment, TicketStatus } from '../domain/tickets/ticket';
+import { OPEN_STATUSES, Ticket, TicketAttachment, TicketStatus } from '../domain/tickets/ticket';
 import { attachmentsFromJson, attachmentsToJson } from './attachments';
 import { chunkText } from './ticket.repository';
 import { idemHash, keyPart, pad } from './keys';
@@ -28,6 +28,11 @@ export interface Profile {
   clientLocale?: Locale;
   /** when the bot last read the person's Teams profile (their e-mail address, for the index) */
   directoryAt?: Date;
+  /**
+   * The person's open tickets as their index last recorded them (one column each, `openColumn`),
+   * kept with the index rows in the same transactions: no column, no open ticket in the index.
+   */
+  open: number[];
   etag?: string;
 }
 
@@ -69,6 +74,9 @@ export interface UserContext {
 }
 
 const PROFILE = 'profile';
+/** The profile's column that marks one of the person's tickets as open (see `Profile.open`). */
+const openColumn = (number: number) => `o${pad(number, 9)}`;
+const OPEN_COLUMN = /^o(\d{9})$/;
 const indexRowKey = (number: number) => `t${pad(number, 9)}`;
 const claimRowKey = (key: string) => `a|${idemHash(key)}`;
 const draftRowKey = (id: string) => `d|${id}`;
@@ -114,8 +122,14 @@ function rowToProfile(r: R): Profile {
       conversation = undefined;
     }
   }
+  const open: number[] = [];
+  for (const [name, value] of Object.entries(r)) {
+    const m = OPEN_COLUMN.exec(name);
+    if (m && value === true) open.push(Number(m[1]));
+  }
   return {
     name: typeof r.name === 'string' ? r.name : '',
+    open,
     language: r.language === 'es' || r.language === 'en' ? r.language : undefined,
     conversation,
     clientLocale: r.clientLocale === 'es' || r.clientLocale === 'en' ? r.clientLocale : undefined,
@@ -190,10 +204,28 @@ export class UserRepository {
     return `${keyPart(tenantId)}|${keyPart(userId)}`;
   }
 
-  /** One query: the profile, the ticket index, and the claim for `activityKey` if any. */
-  async loadContext(tenantId: string, userId: string, activityKey?: string): Promise<UserContext> {
+  /**
+   * One query: the profile, the ticket index, and the claim for `activityKey` if any.
+   *
+   * `quick` (a message that may become a ticket): the profile is read by key first, and the query
+   * runs only if it lists open tickets. A person the bot never indexed (no profile) or without an
+   * open ticket then costs a point read: the ticket index is left empty (the closed tickets are not
+   * read) and so is the claim, which only a delivery that already indexed its ticket can hold
+   * (and that ticket is open). A delivery racing the first one finds its claim taken when it
+   * writes its own (`indexTicket`), as with the query.
+   */
+  async loadContext(
+    tenantId: string,
+    userId: string,
+    activityKey?: string,
+    opts: { quick?: boolean } = {},
+  ): Promise<UserContext> {
     return guard(async () => {
       const pk = UserRepository.partition(tenantId, userId);
+      if (opts.quick) {
+        const profile = await this.profile(tenantId, userId);
+        if (!profile || profile.open.length === 0) return { profile, tickets: [] };
+      }
       const claimRk = activityKey ? claimRowKey(activityKey) : 'a|-';
       const filter = odata`PartitionKey eq ${pk} and (RowKey eq ${PROFILE} or RowKey eq ${claimRk} or (RowKey ge 't' and RowKey lt 'u'))`;
       const ctx: UserContext = { tickets: [] };
@@ -211,6 +243,23 @@ export class UserRepository {
       }
       ctx.tickets.sort((a, b) => b.number - a.number);
       return ctx;
+    });
+  }
+
+  /** The person's profile, read by key; undefined when the bot never met nor indexed them. */
+  async profile(tenantId: string, userId: string): Promise<Profile | undefined> {
+    const row = await this.profileRow(UserRepository.partition(tenantId, userId));
+    return row ? rowToProfile(row) : undefined;
+  }
+
+  private async profileRow(pk: string): Promise<R | undefined> {
+    return guard(async () => {
+      try {
+        return await this.tables.users.getEntity<R>(pk, PROFILE);
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
     });
   }
 
@@ -244,8 +293,17 @@ export class UserRepository {
       const pk = UserRepository.partition(ticket.tenantId, ticket.requester.id);
       const tx = new TableTransaction();
       tx.upsertEntity(indexRow(ticket), 'Replace');
-      // The requester's profile change of the same turn rides along (same partition).
-      if (profile && profile.partitionKey === pk) tx.upsertEntity(profile, 'Merge');
+      // The profile marks the ticket open, with the requester's profile change of the same turn
+      // (same partition); a person indexed for the first time gets a profile row this way.
+      tx.upsertEntity(
+        {
+          ...(profile && profile.partitionKey === pk ? profile : {}),
+          partitionKey: pk,
+          rowKey: PROFILE,
+          ...(OPEN_STATUSES.has(ticket.status) ? { [openColumn(ticket.number)]: true } : {}),
+        },
+        'Merge',
+      );
       if (activityKey) {
         tx.createEntity({
           partitionKey: pk,
@@ -266,9 +324,51 @@ export class UserRepository {
     });
   }
 
-  /** Refreshes the snapshot of a ticket in its requester's index (title, status). */
-  async refreshIndex(ticket: Ticket): Promise<void> {
-    await guard(() => this.tables.users.upsertEntity(indexRow(ticket), 'Replace'));
+  /**
+   * Refreshes the snapshot of a ticket in its requester's index (title, status) and its mark on
+   * the profile (`Profile.open`), in one transaction; returns the requester's profile as it is
+   * after. An open ticket's mark is merged; a closed one's is removed from the profile read by
+   * key (a rewrite with its etag, read again if someone changed the profile meanwhile).
+   */
+  async refreshIndex(ticket: Ticket): Promise<Profile | undefined> {
+    const pk = UserRepository.partition(ticket.tenantId, ticket.requester.id);
+    const column = openColumn(ticket.number);
+    const open = OPEN_STATUSES.has(ticket.status);
+    return guard(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const row = await this.profileRow(pk);
+        const marked = row?.[column] === true;
+        const tx = new TableTransaction();
+        tx.upsertEntity(indexRow(ticket), 'Replace');
+        let after = row;
+        if (open && !marked) {
+          tx.upsertEntity({ partitionKey: pk, rowKey: PROFILE, [column]: true }, 'Merge');
+          after = { ...row, [column]: true };
+        } else if (!open && row && marked) {
+          // The row as read, without what the service sets and without the mark.
+          const kept: R = {};
+          for (const [name, value] of Object.entries(row)) {
+            if (
+              name !== column &&
+              name !== 'etag' &&
+              name !== 'timestamp' &&
+              !name.startsWith('odata')
+            )
+              kept[name] = value;
+          }
+          tx.updateEntity({ ...kept, partitionKey: pk, rowKey: PROFILE }, 'Replace', {
+            etag: row.etag,
+          });
+          after = kept;
+        }
+        try {
+          await this.tables.users.submitTransaction(tx.actions);
+          return after ? rowToProfile(after) : undefined;
+        } catch (e) {
+          if (statusOf(e) !== 412 || attempt >= 4) throw e;
+        }
+      }
+    });
   }
 
   /** Claims the reply for an activity that gets a choice card (no ticket yet). */

@@ -52,7 +52,8 @@ export async function handlePersonalMessage(ctx: TurnContext, deps: PersonalDeps
   const replyKey = intent.kind === 'freeText' ? activityKey(activity) : undefined;
   let locale = clientLocale(ctx);
   try {
-    const user = await deps.intake.context(tenantId, who.id, replyKey);
+    // A message that may become a ticket reads the index only when the person has open tickets.
+    const user = await deps.intake.context(tenantId, who.id, replyKey, intent.kind === 'freeText');
     locale = clientLocale(ctx, user.profile?.language);
     const profile = profileChange(tenantId, who.id, user.profile, {
       name: who.name,

@@ -194,7 +194,7 @@ export class TeamsNotifier {
    */
   private async acknowledgeOnBehalf(ticket: Ticket, descriptionLength: number): Promise<void> {
     if (ticket.requesterCard) return;
-    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
     const conv = ctx.profile?.conversation;
     if (!conv) return;
     const locale = ctx.profile?.language ?? ctx.profile?.clientLocale ?? ticket.locale;
@@ -249,7 +249,7 @@ export class TeamsNotifier {
     const survey = ticket.survey;
     if (ticket.status !== 'closed' || !survey || survey.round !== round) return;
     if (survey.card || survey.rating !== undefined) return;
-    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
     const conv = ctx.profile?.conversation;
     if (!conv) return;
     const locale = ctx.profile?.language ?? ticket.locale;
@@ -270,7 +270,7 @@ export class TeamsNotifier {
   private async remindSurvey(ticket: Ticket): Promise<void> {
     const survey = ticket.survey;
     if (ticket.status !== 'closed' || !survey?.card || survey.rating !== undefined) return;
-    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
     const conv = ctx.profile?.conversation;
     if (!conv) return;
     const locale = ctx.profile?.language ?? ticket.locale;
@@ -349,7 +349,7 @@ export class TeamsNotifier {
   private async requesterNotice(ticket: Ticket, seq: number): Promise<void> {
     const event = await this.deps.tickets.event(ticket.tenantId, ticket.number, seq);
     if (!event) return;
-    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
+    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
     const conv = ctx.profile?.conversation;
     if (!conv) return;
     const locale = ctx.profile?.language ?? ticket.locale;
@@ -422,7 +422,7 @@ export class TeamsNotifier {
     const stored = await this.deps.tickets.get(job.tenantId, job.number);
     const trackingId = stored?.ticket.trackingId ?? String(job.number);
     for (const adminId of this.deps.supportAdmins ?? []) {
-      const ctx = await this.deps.users.loadContext(job.tenantId, adminId);
+      const ctx = { profile: await this.deps.users.profile(job.tenantId, adminId) };
       const conv = ctx.profile?.conversation;
       if (!conv) continue;
       const text = t(ctx.profile?.language ?? 'en', 'outbox.deadNotice', {
@@ -575,12 +575,11 @@ export class TeamsNotifier {
 
   private async updateRequester(ticket: Ticket, descriptionLength: number): Promise<void> {
     // The requester's index drives "my tickets" and the open-ticket check before intake.
-    await this.deps.users.refreshIndex(ticket);
+    const profile = await this.deps.users.refreshIndex(ticket);
     if (!ticket.requesterCard) return;
-    const ctx = await this.deps.users.loadContext(ticket.tenantId, ticket.requester.id);
-    const conv = ctx.profile?.conversation;
+    const conv = profile?.conversation;
     if (!conv) return;
-    const locale = ctx.profile?.language ?? ticket.locale;
+    const locale = profile?.language ?? ticket.locale;
     const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
       acknowledgement: true,
       descriptionLength,
