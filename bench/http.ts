@@ -545,7 +545,7 @@ export const http: BenchModule = {
             `What a creation cannot cost less than on this stack: \`bench/floor-bot.ts\`, the ` +
             `same server stack and storage writer with no product logic, making only the ` +
             `exchanges the spec and the issue leave (a point read of the requester, the ticket ` +
-            `with its jobs in a partition of its own beside the requester's index, the ` +
+            `with one row listing its jobs in a partition of its own beside the requester's index, the ` +
             `acknowledgement card, its place and the self-help offer, which waits for a quieter ` +
             `moment under load as in the product: 4 round trips and 1–2 messages), with the ` +
             `product's cards and ticket row, under the same load ` +
@@ -567,7 +567,7 @@ export const http: BenchModule = {
           unit: 'ms',
           explanation:
             `The same floor's "Assign to me": the ticket read by key, one transaction (the ` +
-            `ticket with its etag, the event, 4 jobs) and the product's refreshed card as the ` +
+            `ticket with its etag, the event, one row listing 4 jobs) and the product's refreshed card as the ` +
             `answer, no authorisation, 16 clicks in flight (${load(floorResult.clicks)}). It bounds ` +
             `\`card-action-c16-p95\` from below.`,
         },
