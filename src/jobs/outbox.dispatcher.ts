@@ -433,7 +433,14 @@ export class OutboxDispatcher {
    */
   private async deliverParts(job: OutboxJob, batch: JobBatch, until: number): Promise<boolean> {
     const undelivered: Undelivered[] = [];
-    for (const part of partsOf(job)) {
+    const parts = partsOf(job);
+    if (parts.length === 0) {
+      // Never written so (`bundleJob` lists at least one job): kept as dead, not dropped.
+      this.log.error({ tenantId: job.tenantId, number: job.number }, 'outbox: unreadable bundle');
+      await this.failed({ job, error: 'unreadable bundle', retryAt: 'dead' });
+      return false;
+    }
+    for (const part of parts) {
       await this.giveWay(until);
       const failure = await this.attempt(part, batch);
       if (failure) undelivered.push(failure);

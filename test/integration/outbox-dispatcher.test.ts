@@ -121,6 +121,23 @@ describe('outbox: the jobs of a ticket go together', () => {
     expect(await outbox.jobsOf(TENANT, 21)).toEqual([]);
   });
 
+  it('an unreadable bundle is kept as dead and reported, never dropped', async () => {
+    await queue(22, [{ kind: 'bundle', ref: '3', data: '{not json' }]);
+    const sent: string[] = [];
+    const dead: string[] = [];
+    const dispatcher = dispatcherFor(
+      recordInto(sent, (j) => j.kind),
+      { onDead: async (job) => void dead.push(job.kind) },
+    );
+    dispatcher.kick(TENANT, 22, ['bundle']);
+    await dispatcher.idle();
+    expect(sent).toEqual([]);
+    expect(dead).toEqual(['bundle']);
+    expect((await outbox.jobsOf(TENANT, 22)).map((j) => [j.kind, j.state, j.lastError])).toEqual([
+      ['bundle', 'dead', 'unreadable bundle'],
+    ]);
+  });
+
   it('takes the free jobs one at a time when another sender holds one of them', async () => {
     await queue(2, ['triage.post', 'sla.arm']);
     const [arm, post] = inSendOrder(await outbox.jobsOf(TENANT, 2));
