@@ -1,6 +1,12 @@
 import { Clock } from '../domain/clock';
 import { Playbook, playbookById } from '../domain/kb/playbook';
-import { Member, bestMatch, signatureOf, windowStart } from '../domain/reports/recurring';
+import {
+  MEMBERS_SHOWN,
+  Member,
+  bestMatch,
+  signatureOf,
+  windowStart,
+} from '../domain/reports/recurring';
 import { Person, Ticket } from '../domain/tickets/ticket';
 import { HeldError } from '../jobs/outbox.dispatcher';
 import { Logger } from '../logger';
@@ -15,7 +21,7 @@ import { ChannelRef, TenantRepository } from '../storage/tenant.repository';
 import { TicketRepository } from '../storage/ticket.repository';
 
 /** Tickets listed (with links) on a group's card: the newest ones. */
-export const CARD_MEMBERS = 10;
+export const CARD_MEMBERS = MEMBERS_SHOWN;
 /** Attempts during which a job waits for its ticket's triage card (so the link can be shown). */
 const WAIT_FOR_TRIAGE_ATTEMPTS = 5;
 /** At most this many card updates in a row for one group (each shows every change before it). */
@@ -140,9 +146,17 @@ export class RecurringService {
       trackingId: s.trackingId,
       at: s.at,
     });
+    // This ticket's title and thread ride along: drawing the card then reads no ticket for it.
+    const own: Member = {
+      ...memberOf(signature),
+      shown: {
+        title: ticket.title,
+        ...(ticket.triage ? { triageActivityId: ticket.triage.activityId } : {}),
+      },
+    };
     const { group } = await repo.addToGroup(tenantId, category, signature.groupId, [
       { member: memberOf(matched), signature: matched },
-      { member: memberOf(signature), signature },
+      { member: own, signature },
     ]);
     this.deps.log.debug(
       { ticket: ticket.trackingId, group: group.id, count: group.count },
@@ -224,17 +238,22 @@ export class RecurringService {
   /** The group's card data: its newest tickets with their titles and triage threads. */
   async view(tenantId: string, group: StoredGroup): Promise<GroupCardView> {
     const newest = [...group.members].reverse().slice(0, CARD_MEMBERS);
+    const settings = await this.deps.tenants.settings(tenantId);
     const members = await Promise.all(
       newest.map(async (m) => {
+        // Kept on the group when it joined; read when not (an older row, or a thread not yet
+        // posted then, in a desk that has a triage channel). Titles never change.
+        if (m.shown && (m.shown.triageActivityId || !settings.triage)) {
+          return { trackingId: m.trackingId, ...m.shown };
+        }
         const stored = await this.deps.tickets.get(tenantId, m.number);
         return {
           trackingId: m.trackingId,
-          title: stored?.ticket.title ?? '',
+          title: stored?.ticket.title ?? m.shown?.title ?? '',
           triageActivityId: stored?.ticket.triage?.activityId,
         };
       }),
     );
-    const settings = await this.deps.tenants.settings(tenantId);
     return {
       tenantId,
       group,

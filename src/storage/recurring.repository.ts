@@ -62,7 +62,16 @@ const signaturePartition = (tenantId: string, category: Category, week: string) 
   `${keyPart(tenantId)}|s|${category}|w${week}`;
 const groupPartition = (tenantId: string) => `${keyPart(tenantId)}|g`;
 
-const Members = z.array(z.object({ n: z.number().int(), id: z.string(), at: z.string() }));
+const Members = z.array(
+  z.object({
+    n: z.number().int(),
+    id: z.string(),
+    at: z.string(),
+    /** the title and triage thread shown on the card (newest members only) */
+    t: z.string().max(1000).optional(),
+    a: z.string().max(1000).optional(),
+  }),
+);
 const Terms = z.record(z.string(), z.object({ n: z.number().int(), word: z.string() }));
 const Strings = z.array(z.string());
 
@@ -83,10 +92,13 @@ type Entity = TableEntityResult<Record<string, unknown>>;
 
 /** Allow-list mapper: group row → stored group. */
 function rowToGroup(r: Entity): StoredGroup {
-  const members = json(Members, r.members, []).map((m) => ({
+  const members = json(Members, r.members, []).map((m): Member => ({
     number: m.n,
     trackingId: m.id,
     at: new Date(m.at),
+    ...(m.t !== undefined
+      ? { shown: { title: m.t, ...(m.a ? { triageActivityId: m.a } : {}) } }
+      : {}),
   }));
   const category = CATEGORIES.includes(r.category as Category) ? (r.category as Category) : 'other';
   const conversationId = asString(r.postConversationId);
@@ -119,7 +131,17 @@ function groupColumns(category: Category, g: GroupState) {
     label: groupLabel(g.terms, g.count),
     count: g.count,
     members: JSON.stringify(
-      g.members.map((m) => ({ n: m.number, id: m.trackingId, at: m.at.toISOString() })),
+      g.members.map((m) => ({
+        n: m.number,
+        id: m.trackingId,
+        at: m.at.toISOString(),
+        ...(m.shown
+          ? {
+              t: m.shown.title,
+              ...(m.shown.triageActivityId ? { a: m.shown.triageActivityId } : {}),
+            }
+          : {}),
+      })),
     ),
     terms: JSON.stringify(g.terms),
     firstAt: g.firstAt,

@@ -89,6 +89,70 @@ describe('recurring problems in storage', () => {
     expect(after?.lastAt).toEqual(e.createdAt);
   });
 
+  it('a group keeps the title and thread of its newest tickets: its card reads only what it lacks', async () => {
+    const { tables } = await testTables();
+    const repo = new RecurringRepository(tables);
+    const tickets = new TicketRepository(tables);
+    const first = await createTicket(
+      tables,
+      'La impresora no imprime',
+      '2026-11-24T08:00:00Z',
+      'hardware',
+    );
+    const rest: Ticket[] = [];
+    for (let i = 0; i < 11; i++) {
+      const t = await createTicket(
+        tables,
+        `La impresora no imprime nada ${i}`,
+        `2026-11-24T09:${String(i).padStart(2, '0')}:00Z`,
+        'hardware',
+      );
+      // Its triage card is out when its match runs (the job comes after the card).
+      await tickets.setCardRefs(TENANT, t.number, {
+        triage: { conversationId: `19:t;messageid=${t.number}`, activityId: `act-${t.number}` },
+      });
+      rest.push((await tickets.get(TENANT, t.number))!.ticket);
+    }
+    const svc = service(tables);
+    await svc.match(first);
+    for (const t of rest) await svc.match(t);
+    const listed = (await repo.groupsSince(TENANT, new Date('2026-11-20T00:00:00Z'), 10)).find(
+      (g) => g.category === 'hardware',
+    )!;
+    const group = (await repo.group(TENANT, listed.id))!;
+    expect(group.count).toBe(12);
+    // The newest 10 keep what the card shows; the older ones only their number.
+    expect(group.members.filter((m) => m.shown).map((m) => m.number)).toEqual(
+      rest.slice(1).map((t) => t.number),
+    );
+    expect(group.members.at(-1)?.shown).toEqual({
+      title: rest[10].title,
+      triageActivityId: `act-${rest[10].number}`,
+    });
+    // Drawing the card reads no ticket.
+    const reads: number[] = [];
+    const counting = new RecurringService({
+      repo,
+      tickets: Object.assign(Object.create(tickets) as TicketRepository, {
+        get: async (tenantId: string, n: number) => {
+          reads.push(n);
+          return tickets.get(tenantId, n);
+        },
+      }),
+      tenants: new TenantRepository(tables),
+      clock: { now: () => new Date('2026-11-27T12:00:00Z') },
+      windowDays: 7,
+      threshold: 100,
+      playbooks: shippedPlaybooks(),
+      log: createLogger('silent'),
+    });
+    const view = await counting.view(TENANT, group);
+    expect(reads).toEqual([]);
+    expect(view.members.map((m) => [m.trackingId, m.title, m.triageActivityId])).toEqual(
+      [...rest.slice(1)].reverse().map((t) => [t.trackingId, t.title, `act-${t.number}`]),
+    );
+  });
+
   it('reads only the window: a ticket older than the window starts nothing', async () => {
     const { tables } = await testTables();
     const repo = new RecurringRepository(tables);

@@ -13,6 +13,7 @@ import {
   suggestedPlaybook,
   termOf,
   windowStart,
+  MEMBERS_SHOWN,
 } from '../../src/domain/reports/recurring';
 import { Category } from '../../src/domain/tickets/category';
 import { sinceText } from '../../src/teams/cards/recurring.card';
@@ -168,6 +169,24 @@ describe('groups', () => {
     expect(three.lastAt).toEqual(at(24));
     expect(three.members.map((m) => m.number)).toEqual([3, 1, 2]);
     expect(groupLabel(three.terms, three.count)).toBe('VPN conecta');
+  });
+
+  it('keeps what the card shows for the newest members only', () => {
+    const added = Array.from({ length: 12 }, (_, i) => ({
+      member: {
+        number: i + 1,
+        trackingId: `SUP-${i + 1}`,
+        at: at(i + 1),
+        shown: { title: `title ${i + 1}` },
+      },
+      signature: s(['VPN']),
+    }));
+    const group = addMembers(undefined, added).group;
+    expect(group.members.map((m) => m.shown?.title)).toEqual([
+      undefined,
+      undefined,
+      ...Array.from({ length: MEMBERS_SHOWN }, (_, i) => `title ${i + 3}`),
+    ]);
   });
 
   it('suggests the playbook most of its tickets are about', () => {

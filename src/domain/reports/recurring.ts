@@ -318,7 +318,15 @@ export interface Member {
   number: number;
   trackingId: string;
   at: Date;
+  /**
+   * What the group's card shows of the ticket, kept for the newest `MEMBERS_SHOWN` only (so that
+   * drawing the card reads no ticket): its title, and its triage thread once posted.
+   */
+  shown?: { title: string; triageActivityId?: string };
 }
+
+/** Tickets listed (with links) on a group's card: the newest ones. */
+export const MEMBERS_SHOWN = 10;
 
 /** How many members of the group use a term, and the word shown for it. */
 export type TermCounts = Record<string, { n: number; word: string }>;
@@ -367,6 +375,11 @@ export function addMembers(
   }
   next.members.sort((a, b) => a.at.getTime() - b.at.getTime() || a.number - b.number);
   if (next.members.length > MAX_MEMBERS) next.members = next.members.slice(-MAX_MEMBERS);
+  // Only the newest keep what the card shows (a group row holds up to MAX_MEMBERS).
+  const oldest = next.members.length - MEMBERS_SHOWN;
+  next.members = next.members.map((m, i) =>
+    i < oldest && m.shown ? { number: m.number, trackingId: m.trackingId, at: m.at } : m,
+  );
   const kept = Object.entries(next.terms)
     .sort(([, a], [, b]) => b.n - a.n)
     .slice(0, MAX_GROUP_TERMS);
