@@ -64,6 +64,14 @@ async function queue(number: number, specs: JobSpec[]): Promise<void> {
   );
 }
 
+/** The ticket's only job left is `kind`, waiting for its retry after a 503. */
+async function expectOneRetry(tenantId: string, number: number, kind: string): Promise<void> {
+  const left = await outbox.jobsOf(tenantId, number);
+  expect(left).toHaveLength(1);
+  expect(left[0]).toMatchObject({ kind, state: 'pending', attempts: 1, lastError: 'HTTP 503' });
+  expect(left[0].nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+}
+
 describe('outbox: the jobs of a ticket go together', () => {
   it('claims them in one transaction, in send order, and shares one read of the ticket', async () => {
     await queue(1, [
@@ -173,14 +181,7 @@ describe('outbox: the jobs of a ticket go together', () => {
     });
     dispatcher.kick(TENANT, 3, ['triage.post', 'sla.arm']);
     await dispatcher.idle();
-    const left = await outbox.jobsOf(TENANT, 3);
-    expect(left).toHaveLength(1);
-    expect(left[0]).toMatchObject({
-      kind: 'triage.post',
-      state: 'pending',
-      attempts: 1,
-      lastError: 'HTTP 503',
-    });
+    await expectOneRetry(TENANT, 3, 'triage.post');
   });
 });
 
@@ -189,6 +190,15 @@ describe('outbox: a new ticket’s jobs', () => {
   const NEW_TENANT = 'tenant-outbox-new';
 
   /** Creates a ticket (its jobs queued with it), as intake does; `created` as the repository says. */
+  /** A note by `who`, as a change appends it. */
+  const note = (who: string) => ({
+    type: 'note' as const,
+    at: new Date(),
+    actor: { id: who, name: who },
+    channel: 'teams' as const,
+    data: {},
+  });
+
   /** A new ticket whose creation's jobs were all delivered already. */
   async function delivered(key: string) {
     const result = await created(key);
@@ -296,13 +306,6 @@ describe('outbox: a new ticket’s jobs', () => {
     const result = await delivered('new-jobs-5');
     const number = result.stored.ticket.number;
     const tickets = new TicketRepository(tables);
-    const note = (who: string) => ({
-      type: 'note' as const,
-      at: new Date(),
-      actor: { id: who, name: who },
-      channel: 'teams' as const,
-      data: {},
-    });
     const jobs = ['triage.update', 'requester.update'] as const;
     const first = await tickets.appendEvent(result.stored, note('a1'), (t) => t, 'k1', [...jobs]);
     // Not delivered yet: the second change's jobs are another row.
@@ -333,13 +336,6 @@ describe('outbox: a new ticket’s jobs', () => {
   it('a change with one job writes it as it is, replacing one of its kind still waiting', async () => {
     const result = await delivered('new-jobs-8');
     const tickets = new TicketRepository(tables);
-    const note = (who: string) => ({
-      type: 'note' as const,
-      at: new Date(),
-      actor: { id: who, name: who },
-      channel: 'teams' as const,
-      data: {},
-    });
     const first = await tickets.appendEvent(result.stored, note('a1'), (t) => t, 'k8-1', [
       'triage.update',
     ]);
@@ -378,15 +374,7 @@ describe('outbox: a new ticket’s jobs', () => {
     dispatcher.kick(NEW_TENANT, number, ['triage.post', 'sla.arm'], result.jobs);
     await dispatcher.idle();
     expect(sent).toEqual(['sla.arm', 'stats.tally', 'recurring.match']);
-    const left = await outbox.jobsOf(NEW_TENANT, number);
-    expect(left).toHaveLength(1);
-    expect(left[0]).toMatchObject({
-      kind: 'triage.post',
-      state: 'pending',
-      attempts: 1,
-      lastError: 'HTTP 503',
-    });
-    expect(left[0].nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    await expectOneRetry(NEW_TENANT, number, 'triage.post');
     // Once Teams answers, the job (kicked again) is sent alone, then nothing is left.
     teamsDown = false;
     sent.length = 0;
