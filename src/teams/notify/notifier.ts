@@ -194,10 +194,10 @@ export class TeamsNotifier {
    */
   private async acknowledgeOnBehalf(ticket: Ticket, descriptionLength: number): Promise<void> {
     if (ticket.requesterCard) return;
-    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
-    const conv = ctx.profile?.conversation;
+    const profile = await this.deps.users.profile(ticket.tenantId, ticket.requester.id);
+    const conv = profile?.conversation;
     if (!conv) return;
-    const locale = ctx.profile?.language ?? ctx.profile?.clientLocale ?? ticket.locale;
+    const locale = profile?.language ?? profile?.clientLocale ?? ticket.locale;
     const card = ticketRequesterCard(locale, ticket, this.deps.policy, {
       acknowledgement: true,
       descriptionLength,
@@ -249,10 +249,10 @@ export class TeamsNotifier {
     const survey = ticket.survey;
     if (ticket.status !== 'closed' || !survey || survey.round !== round) return;
     if (survey.card || survey.rating !== undefined) return;
-    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
-    const conv = ctx.profile?.conversation;
+    const profile = await this.deps.users.profile(ticket.tenantId, ticket.requester.id);
+    const conv = profile?.conversation;
     if (!conv) return;
-    const locale = ctx.profile?.language ?? ticket.locale;
+    const locale = profile?.language ?? ticket.locale;
     const card = surveyCard(locale, ticket, round);
     const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
     let activityId: string | undefined;
@@ -270,10 +270,10 @@ export class TeamsNotifier {
   private async remindSurvey(ticket: Ticket): Promise<void> {
     const survey = ticket.survey;
     if (ticket.status !== 'closed' || !survey?.card || survey.rating !== undefined) return;
-    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
-    const conv = ctx.profile?.conversation;
+    const profile = await this.deps.users.profile(ticket.tenantId, ticket.requester.id);
+    const conv = profile?.conversation;
     if (!conv) return;
-    const locale = ctx.profile?.language ?? ticket.locale;
+    const locale = profile?.language ?? ticket.locale;
     const text = t(locale, 'survey.reminder', {
       trackingId: ticket.trackingId,
       title: escapeMarkdown(ticket.title),
@@ -349,10 +349,10 @@ export class TeamsNotifier {
   private async requesterNotice(ticket: Ticket, seq: number): Promise<void> {
     const event = await this.deps.tickets.event(ticket.tenantId, ticket.number, seq);
     if (!event) return;
-    const ctx = { profile: await this.deps.users.profile(ticket.tenantId, ticket.requester.id) };
-    const conv = ctx.profile?.conversation;
+    const profile = await this.deps.users.profile(ticket.tenantId, ticket.requester.id);
+    const conv = profile?.conversation;
     if (!conv) return;
-    const locale = ctx.profile?.language ?? ticket.locale;
+    const locale = profile?.language ?? ticket.locale;
     const ref = this.chatRef(conv, conv.conversationId, ticket.tenantId);
     // An agent's message or steps: a card the requester answers, confirms or ticks.
     const steps = stepsMessageOf(event);
@@ -422,10 +422,10 @@ export class TeamsNotifier {
     const stored = await this.deps.tickets.get(job.tenantId, job.number);
     const trackingId = stored?.ticket.trackingId ?? String(job.number);
     for (const adminId of this.deps.supportAdmins ?? []) {
-      const ctx = { profile: await this.deps.users.profile(job.tenantId, adminId) };
-      const conv = ctx.profile?.conversation;
+      const profile = await this.deps.users.profile(job.tenantId, adminId);
+      const conv = profile?.conversation;
       if (!conv) continue;
-      const text = t(ctx.profile?.language ?? 'en', 'outbox.deadNotice', {
+      const text = t(profile?.language ?? 'en', 'outbox.deadNotice', {
         trackingId,
         status: status ? `HTTP ${status}` : 'error',
       });
