@@ -471,7 +471,7 @@ export class OutboxDispatcher {
     const ctx = { tenantId: claimed.tenantId, number: claimed.number, kind: claimed.kind, status };
     if (status === 403 || status === 404) {
       this.log.error(ctx, 'outbox: Teams refused the message for good; kept as dead');
-      return { job: claimed, error: `HTTP ${status}`, retryAt: 'dead' };
+      return { job: claimed, error: `HTTP ${status}`, retryAt: 'dead', status };
     }
     const wait = e instanceof HeldError ? 30_000 : (retryAfterMs(e) ?? backoffMs(claimed.attempts));
     this.log.warn({ ...ctx, retryInMs: Math.round(wait) }, 'outbox: will retry');
@@ -480,6 +480,7 @@ export class OutboxDispatcher {
       job: claimed,
       error: message,
       retryAt: new Date(systemClock.now().getTime() + wait),
+      status,
     };
   }
 
@@ -497,9 +498,8 @@ export class OutboxDispatcher {
 
   /** Tells `onDead` about the jobs given up. */
   private async reportDead(failures: Undelivered[]): Promise<void> {
-    for (const { job, error, retryAt } of failures) {
+    for (const { job, retryAt, status } of failures) {
       if (retryAt !== 'dead') continue;
-      const status = Number(/^HTTP (\d+)$/.exec(error)?.[1]) || undefined;
       await this.opts.onDead?.(job, status).catch(() => undefined);
     }
   }

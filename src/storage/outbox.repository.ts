@@ -93,7 +93,11 @@ export interface JobBatch {
 /** A job to queue: a kind alone (one per ticket), or a kind about one event (`ref`). */
 export type JobSpec = OutboxKind | { kind: OutboxKind; ref: string; data?: string };
 
-export function specOf(spec: JobSpec): { kind: OutboxKind; ref?: string; data?: string } {
+export function specOf(spec: JobSpec | Pick<OutboxJob, 'kind' | 'ref' | 'data'>): {
+  kind: OutboxKind;
+  ref?: string;
+  data?: string;
+} {
   return typeof spec === 'string' ? { kind: spec } : spec;
 }
 
@@ -139,6 +143,8 @@ export interface Undelivered {
   job: OutboxJob;
   error: string;
   retryAt: Date | 'dead';
+  /** the HTTP status Teams (or storage) answered, if any */
+  status?: number;
 }
 
 export interface OutboxJob {
@@ -177,8 +183,24 @@ export function jobAction(
   now: Date,
   fresh = false,
 ): TransactionAction {
+  const row = jobRow(tenantId, number, spec, {
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: '',
+  });
+  return fresh ? ['create', row] : ['upsert', row, 'Replace'];
+}
+
+/** Allow-list mapper: a job → its whole row. */
+function jobRow(
+  tenantId: string,
+  number: number,
+  spec: JobSpec | Pick<OutboxJob, 'kind' | 'ref' | 'data'>,
+  progress: { state: OutboxJob['state']; attempts: number; nextAttemptAt: Date; lastError: string },
+) {
   const { kind, ref, data } = specOf(spec);
-  const row = {
+  return {
     partitionKey: ticketPartition(tenantId, number),
     rowKey: jobRowKey(number, kind, ref),
     tenantId,
@@ -186,12 +208,8 @@ export function jobAction(
     kind,
     ref: ref ?? '',
     data: data ?? '',
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: now,
-    lastError: '',
+    ...progress,
   };
-  return fresh ? ['create', row] : ['upsert', row, 'Replace'];
 }
 
 type Row = TableEntityResult<Record<string, unknown>>;
@@ -432,22 +450,13 @@ export class OutboxRepository {
   async split(job: OutboxJob, undelivered: Undelivered[]): Promise<boolean> {
     const actions: TransactionAction[] = [['delete', { ...keysOf(job), etag: job.etag }]];
     for (const { job: part, error, retryAt } of undelivered) {
-      actions.push([
-        'upsert',
-        {
-          ...keysOf(part),
-          tenantId: part.tenantId,
-          number: part.number,
-          kind: part.kind,
-          ref: part.ref ?? '',
-          data: part.data ?? '',
-          state: retryAt === 'dead' ? 'dead' : 'pending',
-          attempts: part.attempts + 1,
-          nextAttemptAt: retryAt === 'dead' ? job.nextAttemptAt : retryAt,
-          lastError: error.slice(0, 500),
-        },
-        'Replace',
-      ]);
+      const row = jobRow(part.tenantId, part.number, part, {
+        state: retryAt === 'dead' ? 'dead' : 'pending',
+        attempts: part.attempts + 1,
+        nextAttemptAt: retryAt === 'dead' ? job.nextAttemptAt : retryAt,
+        lastError: error.slice(0, 500),
+      });
+      actions.push(['upsert', row, 'Replace']);
     }
     try {
       await this.tables.tickets.submitTransaction(actions);
