@@ -34,7 +34,8 @@ let luisInChannel: ChannelMember;
 const threadTexts = (id: string) => threadTexts_(h, luisInChannel, id);
 const stored = (id: string) => stored_(h, id);
 const moveTo = (iso: string) => moveTo_(h, iso);
-const newTicket = (text: string) => openTicket(h, luisInChannel, text, { assign: true });
+const newTicket = (text: string, opts: { locale?: string } = {}) =>
+  openTicket(h, luisInChannel, text, { assign: true, ...opts });
 const messageCard = cardWith;
 
 beforeAll(async () => {
@@ -108,6 +109,42 @@ describe('the conversation between agent and requester', () => {
 });
 
 describe('resolving', () => {
+  it.each([
+    ['en-US', 'It works now', 'You already have open tickets', 'registered'],
+    ['es-MX', 'Ya funciona', 'Ya tienes tickets abiertos', 'registrado'],
+  ])(
+    '%s: while the ticket is open a new message offers the choice; once closed it becomes a ticket at once',
+    async (locale, works, choiceTitle, registered) => {
+      const { requester, id, thread } = await newTicket('The scanner on floor 2 jams', {
+        locale,
+      });
+      // Open: the next message offers to add it to the ticket.
+      await requester.say('It jams with every page');
+      expect(cardText(requester.lastCard().card)).toContain(choiceTitle);
+      await luisInChannel.submit(thread, 'triage.resolve', { resolution: 'Cleaned the rollers' });
+      const message = await waitFor(
+        h,
+        () =>
+          requester.received().find((m) => buttonTitles(cardOf(m.activity) ?? {}).includes(works)),
+        'the resolution in the requester chat',
+      );
+      await requester.click(works, {}, message);
+      await h.bot.dispatcher.idle();
+      expect((await stored(id)).stored.ticket.status).toBe('closed');
+      // Closed: the next message is a new ticket, acknowledged in the person's language.
+      const before = requester.received().length;
+      await requester.say('Now the printer next to it is offline');
+      const cards = requester
+        .received()
+        .slice(before)
+        .map((m) => cardText(cardOf(m.activity) ?? {}));
+      expect(cards.some((c) => c.includes(choiceTitle))).toBe(false);
+      const ack = cards.find((c) => new RegExp(`Ticket SUP-\\d{6} ${registered}`).test(c));
+      expect(ack).toBeDefined();
+      expect(idIn(ack!)).not.toBe(id);
+    },
+  );
+
   it('resolve → It works now closes the ticket; the SLA actual time is stored', async () => {
     const { requester, id, thread } = await newTicket('The projector in room 2 shows no image');
     await moveTo('2026-11-25T16:30:00Z');
