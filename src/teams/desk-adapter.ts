@@ -5,6 +5,13 @@ import {
   InvokeResponse,
   TurnContext,
 } from 'botbuilder';
+import {
+  AuthenticationConstants,
+  ClaimsIdentity,
+  ConnectorClient,
+  ConnectorFactory,
+  UserTokenClient,
+} from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { Logger } from '../logger';
 
@@ -53,6 +60,7 @@ export class DeskAdapter extends TeamsAdapter {
     private readonly guard: { log: Logger; allowedTenants: string[] },
   ) {
     super(...args);
+    keepClients(this.botFrameworkAuthentication);
   }
 
   protected override async processActivity(
@@ -87,6 +95,77 @@ export class DeskAdapter extends TeamsAdapter {
     }
     return super.processActivity(auth, activity, logic);
   }
+}
+
+/** At most this many kept clients of each kind (service URLs × audiences; Teams uses a few). */
+const KEPT_CLIENTS = 64;
+
+/** `make(key)` once per key while `cache` holds it (emptied when it would exceed its bound). */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let client = cache.get(key);
+  if (!client) {
+    if (cache.size >= KEPT_CLIENTS) cache.clear();
+    client = make();
+    cache.set(key, client);
+    // A failed creation (credentials unavailable) is tried again next time.
+    client.catch(() => cache.delete(key));
+  }
+  return client;
+}
+
+const connectors = new WeakMap<object, Map<string, Promise<ConnectorClient>>>();
+
+/**
+ * `factory` keeping one ConnectorClient per service URL and audience. botbuilder builds a new
+ * client, with a pipeline of its own, for every turn and every proactive send (0.35 ms of
+ * processor time each under load, docs/benchmarks.md); a client holds no state of a turn (its
+ * credentials fetch and renew their own tokens), so one per destination serves them all. The
+ * factory's app id is part of the key.
+ */
+function kept(factory: ConnectorFactory): ConnectorFactory {
+  const appId = String((factory as { appId?: unknown }).appId ?? '');
+  return {
+    create: (serviceUrl: string, audience?: string) => {
+      const owner = (factory as { credentialFactory?: object }).credentialFactory ?? factory;
+      let cache = connectors.get(owner);
+      if (!cache) connectors.set(owner, (cache = new Map()));
+      return once(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
+        factory.create(serviceUrl, audience),
+      );
+    },
+  };
+}
+
+/** The app id botbuilder gives a turn's outgoing clients (audience claim, else app id claim). */
+const appIdOf = (claims: ClaimsIdentity) =>
+  claims.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+  claims.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+  '';
+
+/**
+ * Makes `auth` keep its outgoing clients: the connector factories of turns (`authenticateRequest`)
+ * and of proactive sends (`createConnectorFactory`), as `kept`, and one user-token client per
+ * app id (botbuilder makes one per turn; this app never uses it, but each costs a pipeline).
+ * Authentication itself is untouched.
+ */
+export function keepClients(auth: {
+  authenticateRequest(activity: Activity, authHeader: string): Promise<AuthResult>;
+  createConnectorFactory(claims: ClaimsIdentity): ConnectorFactory;
+  createUserTokenClient(claims: ClaimsIdentity): Promise<UserTokenClient>;
+}): void {
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity, authHeader) => {
+    const result = await authenticate(activity, authHeader);
+    return result.connectorFactory
+      ? { ...result, connectorFactory: kept(result.connectorFactory) }
+      : result;
+  };
+  const factoryOf = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (claims) => kept(factoryOf(claims));
+  const tokenClientOf = auth.createUserTokenClient.bind(auth);
+  const tokenClients = new Map<string, Promise<UserTokenClient>>();
+  auth.createUserTokenClient = (claims) =>
+    once(tokenClients, appIdOf(claims), () => tokenClientOf(claims));
 }
 
 /**
