@@ -1,7 +1,8 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { withLeanTransactions } from './transaction';
+import { LeanSender, accountKeyOf, withLeanEntities } from './lean-http';
+import { entityJson, withLeanTransactions } from './transaction';
 
 /** Every table of the product; `docs/storage.md` gives their keys and the queries they serve. */
 export const TABLE_NAMES = ['tickets', 'users', 'tenants', 'timers', 'stats', 'problems'] as const;
@@ -21,6 +22,8 @@ export interface TablesOptions {
   /** extra pipeline policies, e.g. a round-trip counter for benchmarks */
   policies?: PipelinePolicy[];
 }
+
+const REQUEST_TIMEOUT_MS = 2500;
 
 /** Sets a per-request timeout, so that a stalled storage account fails fast. */
 function timeoutPolicy(ms: number): PipelinePolicy {
@@ -42,7 +45,10 @@ function clientOptions(opts: TablesOptions, insecure: boolean) {
       maxRetryDelayInMs: 1000,
     },
     additionalPolicies: [
-      { policy: timeoutPolicy(opts.requestTimeoutMs ?? 2500), position: 'perRetry' as const },
+      {
+        policy: timeoutPolicy(opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
+        position: 'perRetry' as const,
+      },
       ...(opts.policies ?? []).map((policy) => ({ policy, position: 'perRetry' as const })),
     ],
   };
@@ -63,21 +69,32 @@ function isHttp(target: TablesTarget): boolean {
 
 export function createTables(target: TablesTarget, opts: TablesOptions): Tables {
   const options = clientOptions(opts, isHttp(target));
+  // With an account key, single-entity requests and transactions go straight over HTTP
+  // (`lean-http.ts`); the SDK serves queries, and every call when a lean try must be retried.
+  const key =
+    target.kind === 'connectionString' ? accountKeyOf(target.connectionString) : undefined;
+  const sender = key
+    ? new LeanSender(key, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, opts.policies)
+    : undefined;
+  const lean = (client: TableClient) =>
+    sender ? withLeanEntities(client, sender, entityJson) : client;
   // Transactions are written by `transaction.ts` (a fraction of the SDK's CPU per transaction).
   const make = (name: TableName) =>
-    withLeanTransactions(
-      target.kind === 'connectionString'
-        ? TableClient.fromConnectionString(
-            target.connectionString,
-            tableName(opts.prefix, name),
-            options,
-          )
-        : new TableClient(
-            target.accountUrl,
-            tableName(opts.prefix, name),
-            target.credential,
-            options,
-          ),
+    lean(
+      withLeanTransactions(
+        target.kind === 'connectionString'
+          ? TableClient.fromConnectionString(
+              target.connectionString,
+              tableName(opts.prefix, name),
+              options,
+            )
+          : new TableClient(
+              target.accountUrl,
+              tableName(opts.prefix, name),
+              target.credential,
+              options,
+            ),
+      ),
     );
   return Object.fromEntries(TABLE_NAMES.map((n) => [n, make(n)])) as Tables;
 }

@@ -14,6 +14,7 @@ import type {
   TableTransactionResponse,
   TransactionAction,
 } from '@azure/data-tables';
+import { Retriable, keyInUrl, leanSenderOf } from './lean-http';
 
 /**
  * Entity-group transactions written directly, sent through the table client's own pipeline
@@ -34,11 +35,6 @@ import type {
 
 const CRLF = '\r\n';
 let httpClient: HttpClient | undefined;
-
-/** An OData key in a URL: quotes doubled, then percent-encoded (as the SDK does). */
-function keyInUrl(key: string): string {
-  return encodeURIComponent(key.replace(/'/g, "''"));
-}
 
 type Primitive = string | number | boolean | null | undefined;
 
@@ -205,21 +201,37 @@ export async function submitTransaction(
   const [base, sas] = client.url.split('?');
   const account = base.endsWith('/') ? base : `${base}/`;
   const batchId = randomUUID();
+  const url = `${account}$batch${sas ? `?${sas}` : ''}`;
+  const body = transactionBody(`${account}${client.tableName}`, actions, batchId, randomUUID());
+  const headers = {
+    accept: 'application/json',
+    DataServiceVersion: '3.0;',
+    MaxDataServiceVersion: '3.0;NetFx',
+    'Content-Type': `multipart/mixed; boundary=batch_${batchId}`,
+    'Accept-Charset': 'UTF-8',
+  };
   const request = createPipelineRequest({
-    url: `${account}$batch${sas ? `?${sas}` : ''}`,
+    url,
     method: 'POST',
-    body: transactionBody(`${account}${client.tableName}`, actions, batchId, randomUUID()),
+    body,
     headers: createHttpHeaders({
-      accept: 'application/json',
+      ...headers,
       'x-ms-version': '2019-02-02',
-      DataServiceVersion: '3.0;',
-      MaxDataServiceVersion: '3.0;NetFx',
-      'Content-Type': `multipart/mixed; boundary=batch_${batchId}`,
-      'Accept-Charset': 'UTF-8',
       Connection: 'Keep-Alive',
     }),
     allowInsecureConnection: account.startsWith('http:'),
   });
+  // Straight over HTTP when the client has a lean sender; its pipeline (with retries) otherwise,
+  // and when the lean try failed in a way the pipeline would retry.
+  const lean = leanSenderOf(client);
+  if (lean) {
+    try {
+      const res = await lean.send('POST', url, headers, body);
+      return parseTransactionResponse(res.status, res.text, request);
+    } catch (e) {
+      if (!(e instanceof Retriable)) throw e;
+    }
+  }
   httpClient ??= createDefaultHttpClient();
   const response = await client.pipeline.sendRequest(httpClient, request);
   return parseTransactionResponse(response.status, response.bodyAsText ?? '', request);
