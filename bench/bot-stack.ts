@@ -1,6 +1,8 @@
 /**
  * The server stack the baseline and the floor share with the product: restify 11 and botbuilder's
- * CloudAdapter without an app id, `/api/messages` and `/healthz`, on `PORT` (127.0.0.1).
+ * CloudAdapter without an app id, `/api/messages` and `/healthz`, on `PORT` (127.0.0.1). The
+ * floor keeps its outgoing clients across turns as the product does (`keepClients`); the
+ * baseline uses botbuilder as it comes.
  */
 import {
   CloudAdapter,
@@ -9,6 +11,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import * as restify from 'restify';
+import { keepClients } from '../src/teams/desk-adapter';
 
 /**
  * Serves `turn` (with the number of turns under way, this one included) until SIGTERM; exits
@@ -17,6 +20,7 @@ import * as restify from 'restify';
 export function serveBot(
   name: string,
   start: () => Promise<(ctx: TurnContext, underWay: number) => Promise<void>>,
+  opts: { keepClients?: boolean } = {},
 ): void {
   const run = async () => {
     const turn = await start();
@@ -31,6 +35,13 @@ export function serveBot(
         new ConfigurationServiceClientCredentialFactory(identity),
       ),
     );
+    // The product's outgoing clients, kept across turns (`src/teams/desk-adapter.ts`).
+    if (opts.keepClients) {
+      keepClients(
+        (adapter as unknown as { botFrameworkAuthentication: Parameters<typeof keepClients>[0] })
+          .botFrameworkAuthentication,
+      );
+    }
     const server = restify.createServer({ name, handleUncaughtExceptions: false });
     server.use(restify.plugins.bodyParser({ mapParams: false }));
     let underWay = 0;

@@ -30,7 +30,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { TableClient, TransactionAction } from '@azure/data-tables';
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { withLeanTransactions } from '../src/storage/transaction';
+import { LeanSender, accountKeyOf, withLeanEntities } from '../src/storage/lean-http';
+import { entityJson, withLeanTransactions } from '../src/storage/transaction';
 import { serveBot } from './bot-stack';
 
 interface Cards {
@@ -48,91 +49,101 @@ const card = (content: Record<string, unknown>) => ({
   attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }],
 });
 
-serveBot('floor', async () => {
-  const cards = JSON.parse(readFileSync(process.env.FLOOR_CARDS ?? '', 'utf8')) as Cards;
-  const table = (name: string) =>
-    withLeanTransactions(
-      TableClient.fromConnectionString(
-        process.env.TABLES_CONNECTION_STRING ?? '',
-        `${process.env.TABLES_PREFIX ?? ''}${name}`,
-        { allowInsecureConnection: true },
-      ),
-    );
-  const tickets = table('floortickets');
-  const users = table('floorusers');
-  await Promise.all([tickets.createTable(), users.createTable()]);
-  /** The jobs of one change as one new row (as the product's `bundle`). */
-  const jobRow = (partitionKey: string, kinds: string[], now: Date): TransactionAction => [
-    'create',
-    {
-      partitionKey,
-      rowKey: `o|${randomUUID()}`,
-      kind: 'bundle',
-      data: JSON.stringify(kinds.map((kind) => ({ kind }))),
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-    },
-  ];
-
-  const create = async (ctx: TurnContext, busy: boolean) => {
-    const user = ctx.activity.from.id;
-    const partitionKey = `t|${user}`;
-    const now = new Date();
-    await users.getEntity(user, 'profile').catch(() => undefined);
-    const text = ctx.activity.text ?? '';
-    await Promise.all([
-      tickets.submitTransaction([
-        ['create', { ...cards.ticket, partitionKey, rowKey: 't', description: text }],
-        ['create', { partitionKey, rowKey: 'e|1', kind: 'created', at: now }],
-        jobRow(partitionKey, JOBS_AT_CREATION, now),
-      ]),
-      users.submitTransaction([
-        ['create', { partitionKey: user, rowKey: 't|1', ticket: partitionKey, at: now }],
-        [
-          'upsert',
-          { partitionKey: user, rowKey: 'profile', name: ctx.activity.from.name },
-          'Merge',
-        ],
-      ]),
-    ]);
-    const ack = await ctx.sendActivity(card(cards.ack));
-    await Promise.all([
-      tickets.updateEntity({ partitionKey, rowKey: 't', ackId: ack?.id ?? '' }, 'Merge'),
-      busy ? undefined : ctx.sendActivity(card(cards.offer)),
-    ]);
-  };
-
-  const assign = async (ctx: TurnContext) => {
-    const partitionKey = String(ctx.activity.value?.action?.data?.ticket ?? '');
-    const now = new Date();
-    const ticket = await tickets.getEntity(partitionKey, 't');
-    await tickets.submitTransaction([
-      [
-        'update',
-        { partitionKey, rowKey: 't', state: 'assigned', assignee: ctx.activity.from.id },
-        'Merge',
-        { etag: ticket.etag },
-      ],
-      ['create', { partitionKey, rowKey: `e|${randomUUID()}`, kind: 'assigned', at: now }],
-      jobRow(partitionKey, JOBS_AT_ASSIGN, now),
-    ]);
-    await ctx.sendActivity({
-      type: ActivityTypes.InvokeResponse,
-      value: {
-        status: 200,
-        body: {
-          statusCode: 200,
-          type: 'application/vnd.microsoft.card.adaptive',
-          value: cards.triage,
-        },
+serveBot(
+  'floor',
+  async () => {
+    const cards = JSON.parse(readFileSync(process.env.FLOOR_CARDS ?? '', 'utf8')) as Cards;
+    // The product's storage writer: lean transactions and single-entity requests.
+    const connectionString = process.env.TABLES_CONNECTION_STRING ?? '';
+    const key = accountKeyOf(connectionString);
+    const sender = key ? new LeanSender(key, 2500) : undefined;
+    const table = (name: string) => {
+      const client = withLeanTransactions(
+        TableClient.fromConnectionString(
+          connectionString,
+          `${process.env.TABLES_PREFIX ?? ''}${name}`,
+          { allowInsecureConnection: true },
+        ),
+      );
+      return sender ? withLeanEntities(client, sender, entityJson) : client;
+    };
+    const tickets = table('floortickets');
+    const users = table('floorusers');
+    await Promise.all([tickets.createTable(), users.createTable()]);
+    /** The jobs of one change as one new row (as the product's `bundle`). */
+    const jobRow = (partitionKey: string, kinds: string[], now: Date): TransactionAction => [
+      'create',
+      {
+        partitionKey,
+        rowKey: `o|${randomUUID()}`,
+        kind: 'bundle',
+        data: JSON.stringify(kinds.map((kind) => ({ kind }))),
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
       },
-    });
-  };
+    ];
 
-  // From 4 turns under way the product counts as busy (TurnGauge.BUSY).
-  return async (ctx: TurnContext, underWay: number) => {
-    if (ctx.activity.type === 'message') await create(ctx, underWay >= 4);
-    else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
-  };
-});
+    const create = async (ctx: TurnContext, busy: boolean) => {
+      const user = ctx.activity.from.id;
+      const partitionKey = `t|${user}`;
+      const now = new Date();
+      await users.getEntity(user, 'profile').catch(() => undefined);
+      const text = ctx.activity.text ?? '';
+      await Promise.all([
+        tickets.submitTransaction([
+          ['create', { ...cards.ticket, partitionKey, rowKey: 't', description: text }],
+          ['create', { partitionKey, rowKey: 'e|1', kind: 'created', at: now }],
+          jobRow(partitionKey, JOBS_AT_CREATION, now),
+        ]),
+        users.submitTransaction([
+          ['create', { partitionKey: user, rowKey: 't|1', ticket: partitionKey, at: now }],
+          [
+            'upsert',
+            { partitionKey: user, rowKey: 'profile', name: ctx.activity.from.name },
+            'Merge',
+          ],
+        ]),
+      ]);
+      const ack = await ctx.sendActivity(card(cards.ack));
+      await Promise.all([
+        tickets.updateEntity({ partitionKey, rowKey: 't', ackId: ack?.id ?? '' }, 'Merge'),
+        busy ? undefined : ctx.sendActivity(card(cards.offer)),
+      ]);
+    };
+
+    const assign = async (ctx: TurnContext) => {
+      const partitionKey = String(ctx.activity.value?.action?.data?.ticket ?? '');
+      const now = new Date();
+      const ticket = await tickets.getEntity(partitionKey, 't');
+      await tickets.submitTransaction([
+        [
+          'update',
+          { partitionKey, rowKey: 't', state: 'assigned', assignee: ctx.activity.from.id },
+          'Merge',
+          { etag: ticket.etag },
+        ],
+        ['create', { partitionKey, rowKey: `e|${randomUUID()}`, kind: 'assigned', at: now }],
+        jobRow(partitionKey, JOBS_AT_ASSIGN, now),
+      ]);
+      await ctx.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.card.adaptive',
+            value: cards.triage,
+          },
+        },
+      });
+    };
+
+    // From 4 turns under way the product counts as busy (TurnGauge.BUSY).
+    return async (ctx: TurnContext, underWay: number) => {
+      if (ctx.activity.type === 'message') await create(ctx, underWay >= 4);
+      else if (ctx.activity.name === 'adaptiveCard/action') await assign(ctx);
+    };
+  },
+  { keepClients: true },
+);
