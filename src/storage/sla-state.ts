@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SlaState } from '../domain/sla/clocks';
+import { ClockRecord, SlaState } from '../domain/sla/clocks';
 
 /**
  * The ticket's SLA state is one JSON column of the ticket row (small: ~400 bytes), validated
@@ -15,7 +15,7 @@ const ClockSchema = z.object({
   actualMinutes: z.number().nonnegative().optional(),
 });
 
-const SlaStateSchema = z.object({
+export const SlaStateSchema = z.object({
   policy: z.string().max(64),
   firstResponse: ClockSchema,
   resolution: ClockSchema.extend({
@@ -40,8 +40,44 @@ const SlaStateSchema = z.object({
   surveyReminderAt: date.optional(),
 });
 
+/** A clock's stored fields, by allow-list. */
+const clockColumns = (c: ClockRecord) => ({
+  targetMinutes: c.targetMinutes,
+  warnedAt: c.warnedAt,
+  breachedAt: c.breachedAt,
+  actualMinutes: c.actualMinutes,
+});
+
+/**
+ * The stored JSON: the schema's fields in its order, by allow-list (the state is the domain's own,
+ * typed; what comes back is validated by `slaFromJson`). A schema parse here cost 0.1 ms of every
+ * ticket write.
+ */
 export function slaToJson(sla: SlaState): string {
-  return JSON.stringify(SlaStateSchema.parse(sla));
+  const r = sla.resolution;
+  const p = sla.parts;
+  return JSON.stringify({
+    policy: sla.policy,
+    firstResponse: clockColumns(sla.firstResponse),
+    resolution: {
+      ...clockColumns(r),
+      pausedSince: r.pausedSince,
+      pauseReason: r.pauseReason,
+      pausedBusinessMinutes: r.pausedBusinessMinutes,
+      pausedWallMinutes: r.pausedWallMinutes,
+    },
+    updates: { lastAt: sla.updates.lastAt, dueAt: sla.updates.dueAt },
+    parts: p && {
+      expectedDate: p.expectedDate,
+      expectedAt: p.expectedAt,
+      since: p.since,
+      nextFollowUpAt: p.nextFollowUpAt,
+      followUps: p.followUps,
+      overdueAlertedAt: p.overdueAlertedAt,
+    },
+    autoCloseAt: sla.autoCloseAt,
+    surveyReminderAt: sla.surveyReminderAt,
+  });
 }
 
 export function slaFromJson(json: string, createdAt: Date): SlaState {

@@ -4,6 +4,7 @@ import {
   CHANNEL_NOTICES,
   Notice,
   NoticeKind,
+  SlaState,
   checkPartsDate,
   evaluate,
   nextWake,
@@ -19,6 +20,7 @@ import {
   withDueTimes,
 } from '../../src/domain/sla/clocks';
 import { SlaPolicy, parseSlaPolicy, policyFingerprint } from '../../src/domain/sla/policy';
+import { SlaStateSchema, slaFromJson, slaToJson } from '../../src/storage/sla-state';
 import { Impact, Priority, Severity } from '../../src/domain/tickets/priority-matrix';
 import { Person, Ticket, newTicket } from '../../src/domain/tickets/ticket';
 
@@ -883,5 +885,55 @@ describe('slaHealth', () => {
     const b = evaluate(t0(), policy, at('2026-11-26T00:00:00Z')).ticket; // both clocks breached
     expect(slaHealth(b)).toEqual({ health: 'breached', clock: 'firstResponse' });
     expect(slaHealth({ ...b, status: 'closed' })).toEqual({ health: 'ok' });
+  });
+});
+
+describe('the stored SLA state', () => {
+  const d = (iso: string) => new Date(iso);
+  const full: SlaState = {
+    policy: 'p1',
+    firstResponse: {
+      targetMinutes: 15,
+      warnedAt: d('2026-11-02T10:10:00Z'),
+      breachedAt: d('2026-11-02T10:15:00Z'),
+      actualMinutes: 20,
+    },
+    resolution: {
+      targetMinutes: 240,
+      warnedAt: d('2026-11-02T13:00:00Z'),
+      pausedSince: d('2026-11-02T12:00:00Z'),
+      pauseReason: 'parts',
+      pausedBusinessMinutes: 30,
+      pausedWallMinutes: 45,
+    },
+    updates: { lastAt: d('2026-11-02T11:00:00Z'), dueAt: d('2026-11-02T15:00:00Z') },
+    parts: {
+      expectedDate: '2026-11-05',
+      expectedAt: d('2026-11-05T23:00:00Z'),
+      since: d('2026-11-02T12:00:00Z'),
+      nextFollowUpAt: d('2026-11-03T12:00:00Z'),
+      followUps: 1,
+      overdueAlertedAt: d('2026-11-06T09:00:00Z'),
+    },
+    autoCloseAt: d('2026-11-09T12:00:00Z'),
+    surveyReminderAt: d('2026-11-10T12:00:00Z'),
+  };
+  const minimal: SlaState = {
+    policy: 'p1',
+    firstResponse: { targetMinutes: 15 },
+    resolution: { targetMinutes: 240, pausedBusinessMinutes: 0, pausedWallMinutes: 0 },
+    updates: { lastAt: d('2026-11-02T11:00:00Z'), dueAt: d('2026-11-02T15:00:00Z') },
+  };
+
+  it('is the schema’s JSON, field for field, and reads back the same', () => {
+    for (const sla of [full, minimal]) {
+      expect(slaToJson(sla)).toBe(JSON.stringify(SlaStateSchema.parse(sla)));
+      expect(slaFromJson(slaToJson(sla), d('2026-11-01T00:00:00Z'))).toEqual(sla);
+    }
+  });
+
+  it('keeps only the fields it knows', () => {
+    const extra = { ...minimal, secret: 'x', firstResponse: { targetMinutes: 15, other: 1 } };
+    expect(slaToJson(extra as SlaState)).toBe(slaToJson(minimal));
   });
 });
