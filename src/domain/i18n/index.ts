@@ -15,14 +15,34 @@ export function resolveLocale(clientLocale: string | undefined, preference?: Loc
   return /^es(\b|[-_])/i.test(clientLocale ?? '') ? 'es' : 'en';
 }
 
+/**
+ * A string split at its `{name}` placeholders: literal text at even places, names at odd ones.
+ * Split once per string: a card reads dozens of strings, most of them without placeholders.
+ */
+const parsed = new Map<string, string[]>();
+function partsOf(text: string): string[] {
+  let parts = parsed.get(text);
+  if (!parts) {
+    parts = text.split(/\{(\w+)\}/);
+    parsed.set(text, parts);
+  }
+  return parts;
+}
+
 export function t(
   locale: Locale,
   key: StringKey,
   params: Record<string, string | number> = {},
 ): string {
-  return TABLES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  const text = TABLES[locale][key];
+  if (!text.includes('{')) return text;
+  const parts = partsOf(text);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i];
+    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1];
+  }
+  return out;
 }
 
 /** A date and time as a person reads it, in the given zone ("Fri 27 Nov, 10:15"). */
