@@ -19,6 +19,8 @@ export function messageLinkToColumn(link: string | undefined): string {
 }
 
 export function messageLinkFromColumn(value: unknown): string | undefined {
+  // Most tickets have none: no parse (a failed one builds an error, on every ticket read).
+  if (value === undefined || value === null || value === '') return undefined;
   const parsed = MessageLinkSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }
