@@ -169,9 +169,18 @@ export function restErrorOf(res: LeanResponse): RestError {
   } catch {
     /* not JSON: the text is all there is */
   }
-  const error = new RestError(res.text || `status ${res.status}`, { statusCode: res.status });
-  error.details = { odataError };
-  return error;
+  // No stack: it would show this response's callback, not the caller; and capturing it was
+  // most of the cost of a routine 404 (a person's first message reads a profile that is not
+  // there yet).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const error = new RestError(res.text || `status ${res.status}`, { statusCode: res.status });
+    error.details = { odataError };
+    return error;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const CASE = new Map([
