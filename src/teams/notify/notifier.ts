@@ -32,10 +32,12 @@ export function threadActivityId(conversationId: string): string | undefined {
   return /;messageid=(\d+)/.exec(conversationId)?.[1];
 }
 
-/** Jobs that record something on the ticket (where a card is): the next job reads it again. */
+/**
+ * Jobs that record something on the ticket (where a card is): the next job reads it again.
+ * (`triage.update` only redraws a card already posted: the jobs after it share its read.)
+ */
 const CHANGES_TICKET: ReadonlySet<OutboxKind> = new Set<OutboxKind>([
   'triage.post',
-  'triage.update',
   'requester.ack',
   'handoff.post',
   'handoff.update',
