@@ -773,9 +773,13 @@ export class TicketRepository {
         ['create', eventToRow(tenantId, number, { ...event, seq }, stats)],
       ];
       // The open-ticket index changes in the same transaction as the ticket (when its row does).
+      // An open ticket's row is there: it is replaced, which costs the emulator one look-up where
+      // an upsert costs two; should it be missing, the change is written again with an upsert.
+      let openIndex: number | undefined;
       if (isOpen(next)) {
         if (!isOpen(stored.ticket) || !sameRow(openRow(next), openRow(stored.ticket))) {
-          actions.push(['upsert', openRow(next), 'Replace']);
+          if (isOpen(stored.ticket)) openIndex = actions.length;
+          actions.push([openIndex === undefined ? 'upsert' : 'update', openRow(next), 'Replace']);
         }
       } else if (isOpen(stored.ticket)) {
         actions.push([
@@ -816,6 +820,10 @@ export class TicketRepository {
         // Jobs are created: an upsert costs the emulator a second look-up per row.
         return await submit(true);
       } catch (e) {
+        if (statusOf(e) === 404 && openIndex !== undefined) {
+          actions[openIndex] = ['upsert', openRow(next), 'Replace'];
+          return submit(true).catch(failed);
+        }
         if (statusOf(e) !== 409) return failed(e);
         if (idemKey && (await this.seen(tenantId, number, idemKey))) return undefined;
         // (A bundle is new with its event: a conflict is not about it.)

@@ -1,6 +1,10 @@
 import { ConcurrencyError } from '../../src/domain/errors';
 import { Ticket } from '../../src/domain/tickets/ticket';
-import { BUCKET_SIZE, TicketRepository } from '../../src/storage/ticket.repository';
+import {
+  BUCKET_SIZE,
+  TicketRepository,
+  ticketPartition,
+} from '../../src/storage/ticket.repository';
 import { Tables } from '../../src/storage/tables';
 import { testTables } from '../support/bot-harness';
 import { ticketBuild } from '../support/ticket-build';
@@ -143,6 +147,30 @@ describe('events', () => {
       [1, 'created'],
       [2, 'status'],
     ]);
+  });
+
+  it('keeps the open-ticket index in step, and writes it again when its row went missing', async () => {
+    const tenant = 'tenant-open-index';
+    const repo = new TicketRepository(tables);
+    const { stored } = await repo.create(tenant, 'oi', build(tenant));
+    const actor = { id: 'agent', name: 'Agent' };
+    const assign = (s: typeof stored, name: string) =>
+      repo.appendEvent(
+        s,
+        { type: 'assigned', at: NOW, actor, channel: 'teams', data: {} },
+        (t) => ({ ...t, status: 'assigned', owner: { id: name, name } }),
+      );
+    const owners = async () =>
+      (await repo.openTickets(tenant)).map((o) => [o.number, o.owner?.name, o.status]);
+    const first = (await assign(stored, 'Ana'))!;
+    expect(await owners()).toEqual([[1, 'Ana', 'assigned']]);
+    // A row lost (say, written by an older version that failed half-way): the change still lands.
+    await tables.tickets.deleteEntity(ticketPartition(tenant, 1), 'q|000000001');
+    expect(await owners()).toEqual([]);
+    const second = await assign(first, 'Beto');
+    expect(second?.ticket.owner?.name).toBe('Beto');
+    expect(await owners()).toEqual([[1, 'Beto', 'assigned']]);
+    expect((await repo.getFull(tenant, 1))?.events.map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
   it('with an idempotency key, a repeated append is a no-op', async () => {
