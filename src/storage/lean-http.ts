@@ -32,9 +32,9 @@ import type {
  * Same contract as the SDK's methods: the same request lines, headers and JSON, the same entity
  * shape back (types from the `@odata.type` annotations, as `deserialize` in @azure/data-tables),
  * and a `RestError` with the status and the service's error code for a 4xx. One try only: a
- * network error, a timeout, a 408, a 429 or a 5xx hands the call to the SDK's own method, whose
- * pipeline retries it with its back-off (so the same request may reach the service twice, as
- * with the SDK's retries). Only for a connection string with an account key (Azure Table
+ * network error, a 408, a 429 or a 5xx hands the call to the SDK's own method, whose pipeline
+ * retries it with its back-off (so the same request may reach the service more than once, as
+ * with the SDK's retries); a timeout fails at once with an `AbortError`, as the SDK's does. Only for a connection string with an account key (Azure Table
  * storage, Azurite); with a SAS or a token credential the SDK serves every call. Extra pipeline
  * policies (the round-trip counters of tests and benchmarks) still see every request.
  */
@@ -68,6 +68,18 @@ export interface LeanResponse {
 const retriable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 class Retriable extends Error {}
+
+/**
+ * A request that got no answer within the client's timeout: final, as the SDK's own (its retry
+ * policy does not retry an abort), so that a storage account that stopped answering costs a
+ * turn one timeout, not two.
+ */
+class TimedOut extends Error {
+  override name = 'AbortError';
+  constructor() {
+    super('The operation was aborted: no answer from storage within the request timeout.');
+  }
+}
 
 /** An OData key in a URL: quotes doubled, then percent-encoded (as the SDK does). */
 export function keyInUrl(key: string): string {
@@ -151,8 +163,10 @@ export class LeanSender {
           else ok({ status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
         });
       });
-      req.setTimeout(this.timeoutMs, () => req.destroy(new Retriable('timeout')));
-      req.on('error', (e) => fail(e instanceof Retriable ? e : new Retriable(e.message)));
+      req.setTimeout(this.timeoutMs, () => req.destroy(new TimedOut()));
+      req.on('error', (e) =>
+        fail(e instanceof Retriable || e instanceof TimedOut ? e : new Retriable(e.message)),
+      );
       req.end(body);
     });
   }

@@ -3,7 +3,13 @@ import { AddressInfo } from 'node:net';
 import { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableClient } from '@azure/data-tables';
 import { accountKeyOf } from '../../src/storage/lean-http';
-import { Tables, createTables, ensureTables, statusOf } from '../../src/storage/tables';
+import {
+  Tables,
+  createTables,
+  ensureTables,
+  isUnavailable,
+  statusOf,
+} from '../../src/storage/tables';
 import { freshPrefix, testConnectionString } from '../support/bot-harness';
 
 /**
@@ -178,23 +184,28 @@ describe('lean single-entity requests: what the SDK does, for half its processor
   });
 });
 
-describe('lean requests that fail on the way are the SDK’s to retry', () => {
+describe('lean requests that fail on the way are the SDK’s to retry; no answer fails at once', () => {
   /**
    * A proxy in front of the test Azurite that fails the lean tries (they carry no SDK
-   * user-agent) as `fail` says, and forwards everything else.
+   * user-agent) as `fail` says, and forwards everything else; `silence` leaves every request
+   * unanswered, the SDK's too.
    */
   async function proxy(fail: 'status' | 'silence' | 'reset') {
     const target = new URL(/TableEndpoint=([^;]+)/.exec(testConnectionString())![1]);
     const tries = { lean: 0, sdk: 0 };
     const server = http.createServer((req, res) => {
       const fromSdk = String(req.headers['user-agent'] ?? '').includes('azsdk');
+      if (fail === 'silence') {
+        tries[fromSdk ? 'sdk' : 'lean'] += 1;
+        return;
+      }
       if (!fromSdk) {
         tries.lean += 1;
         if (fail === 'status') {
           res.statusCode = 503;
           res.end('{"odata.error":{"code":"ServerBusy"}}');
-        } else if (fail === 'reset') req.socket.destroy();
-        return; // 'silence': never answers
+        } else req.socket.destroy();
+        return;
       }
       tries.sdk += 1;
       const out = http.request(
@@ -228,6 +239,7 @@ describe('lean requests that fail on the way are the SDK’s to retry', () => {
     return {
       tables: via,
       tries,
+      endpoint: `http://127.0.0.1:${port}${target.pathname}`,
       close: () =>
         new Promise((ok) => {
           server.closeAllConnections();
@@ -236,7 +248,7 @@ describe('lean requests that fail on the way are the SDK’s to retry', () => {
     };
   }
 
-  for (const fail of ['status', 'silence', 'reset'] as const) {
+  for (const fail of ['status', 'reset'] as const) {
     it(`reads and writes through the SDK after a lean try ended in ${fail}`, async () => {
       const p = await proxy(fail);
       try {
@@ -253,4 +265,40 @@ describe('lean requests that fail on the way are the SDK’s to retry', () => {
       }
     });
   }
+
+  it('gives up after one timeout when storage stops answering, as the SDK does', async () => {
+    const p = await proxy('silence');
+    try {
+      const sdk = TableClient.fromConnectionString(
+        testConnectionString().replace(/TableEndpoint=[^;]+/, `TableEndpoint=${p.endpoint}`),
+        lean.tableName,
+        {
+          allowInsecureConnection: true,
+          additionalPolicies: [
+            {
+              policy: { name: 'timeout', sendRequest: (r, next) => ((r.timeout = 300), next(r)) },
+              position: 'perRetry',
+            },
+          ],
+        },
+      );
+      for (const [who, client] of [
+        ['lean', p.tables.tickets],
+        ['sdk', sdk],
+      ] as const) {
+        const started = Date.now();
+        const err = await client.getEntity('quiet', 'r').catch((e: unknown) => e);
+        expect({ who, name: (err as Error).name, unavailable: isUnavailable(err) }).toEqual({
+          who,
+          name: 'AbortError',
+          unavailable: true,
+        });
+        expect(Date.now() - started).toBeLessThan(1500);
+      }
+      // One request each: neither tried again.
+      expect(p.tries).toEqual({ lean: 1, sdk: 1 });
+    } finally {
+      await p.close();
+    }
+  });
 });
