@@ -36,7 +36,8 @@ import type {
  * retries it with its back-off (so the same request may reach the service more than once, as
  * with the SDK's retries); a timeout fails at once with an `AbortError`, as the SDK's does. Only for a connection string with an account key (Azure Table
  * storage, Azurite); with a SAS or a token credential the SDK serves every call. Extra pipeline
- * policies (the round-trip counters of tests and benchmarks) still see every request.
+ * policies (the round-trip counters of tests and benchmarks) still see every request, to observe
+ * it: what they change in it is not sent.
  */
 
 /** The account name and key of a connection string, when it has both (no SAS). */

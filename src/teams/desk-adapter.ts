@@ -123,6 +123,9 @@ const connectors = new WeakMap<object, Map<string, Promise<ConnectorClient>>>();
  * factory's app id is part of the key.
  */
 function kept(factory: ConnectorFactory): ConnectorFactory {
+  // botbuilder's factory names its app id (undefined with authentication off); one that does
+  // not is used as it is, never shared between app ids.
+  if (!Object.prototype.hasOwnProperty.call(factory, 'appId')) return factory;
   const appId = String((factory as { appId?: unknown }).appId ?? '');
   return {
     create: (serviceUrl: string, audience?: string) => {

@@ -67,3 +67,20 @@ describe('outgoing clients kept across turns', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('a connector factory that does not name its app id', () => {
+  it('is used as it is: nothing kept, nothing shared', async () => {
+    let made = 0;
+    const factory = { create: async () => ({ n: ++made }) };
+    const auth = {
+      authenticateRequest: async () => ({ connectorFactory: factory }),
+      createConnectorFactory: () => factory,
+      createUserTokenClient: async () => ({}),
+    } as unknown as Auth;
+    keepClients(auth);
+    const f = auth.createConnectorFactory(claims('x'));
+    const a = await f.create('https://smba.example/');
+    expect(await f.create('https://smba.example/')).not.toBe(a);
+    expect(made).toBe(2);
+  });
+});
