@@ -102,7 +102,8 @@ export class LeanSender {
 
   /**
    * One try of `method url`; rejects with `Retriable` when the SDK should take over (the
-   * request failed on the way, timed out or got a retriable status).
+   * request failed on the way or got a retriable status), with an `AbortError` when no answer
+   * came within the timeout.
    */
   async send(
     method: string,
