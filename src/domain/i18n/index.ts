@@ -19,15 +19,7 @@ export function resolveLocale(clientLocale: string | undefined, preference?: Loc
  * A string split at its `{name}` placeholders: literal text at even places, names at odd ones.
  * Split once per string: a card reads dozens of strings, most of them without placeholders.
  */
-const parsed = new Map<string, string[]>();
-function partsOf(text: string): string[] {
-  let parts = parsed.get(text);
-  if (!parts) {
-    parts = text.split(/\{(\w+)\}/);
-    parsed.set(text, parts);
-  }
-  return parts;
-}
+const partsOf = memoize(2_000, (text: string) => text.split(/\{(\w+)\}/));
 
 export function t(
   locale: Locale,
