@@ -34,10 +34,11 @@ import type {
  * and a `RestError` with the status and the service's error code for a 4xx. One try only: a
  * network error, a 408, a 429 or a 5xx hands the call to the SDK's own method, whose pipeline
  * retries it with its back-off (so the same request may reach the service more than once, as
- * with the SDK's retries); a timeout fails at once with an `AbortError`, as the SDK's does. Only for a connection string with an account key (Azure Table
- * storage, Azurite); with a SAS or a token credential the SDK serves every call. Extra pipeline
- * policies (the round-trip counters of tests and benchmarks) still see every request, to observe
- * it: what they change in it is not sent.
+ * with the SDK's retries); a timeout fails at once with an `AbortError`, as the SDK's does.
+ * Only for a connection string with an account key (Azure Table storage, Azurite); with a SAS or
+ * a token credential the SDK serves every call. Extra pipeline policies (the round-trip counters
+ * of tests and benchmarks) still see every request, to observe it: what they change in it is not
+ * sent.
  */
 
 /** The account name and key of a connection string, when it has both (no SAS). */
@@ -68,7 +69,8 @@ export interface LeanResponse {
 /** A response that the SDK's pipeline would have tried again. */
 const retriable = (status: number) => status === 408 || status === 429 || status >= 500;
 
-class Retriable extends Error {}
+/** A lean try that failed in a way the SDK's pipeline would retry: the SDK takes the call. */
+export class Retriable extends Error {}
 
 /**
  * A request that got no answer within the client's timeout: final, as the SDK's own (its retry
@@ -253,6 +255,11 @@ function writeHeaders(res: LeanResponse): TableMergeEntityHeaders {
   };
 }
 
+const senders = new WeakMap<TableClient, LeanSender>();
+
+/** The lean sender `client` was given (`withLeanEntities`), for its transactions. */
+export const leanSenderOf = (client: TableClient): LeanSender | undefined => senders.get(client);
+
 /**
  * Makes `client`'s single-entity methods lean (above), each falling back to the SDK's own for a
  * retriable failure or for options this path does not know (a `select`, type conversion off,
@@ -415,10 +422,3 @@ export function withLeanEntities(
 
   return client;
 }
-
-const senders = new WeakMap<TableClient, LeanSender>();
-
-/** The lean sender `client` was given (`withLeanEntities`), for its transactions. */
-export const leanSenderOf = (client: TableClient): LeanSender | undefined => senders.get(client);
-
-export { Retriable };
