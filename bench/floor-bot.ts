@@ -28,10 +28,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { TableClient, TransactionAction } from '@azure/data-tables';
+import { TransactionAction } from '@azure/data-tables';
 import { ActivityTypes, TurnContext } from 'botbuilder';
-import { LeanSender, accountKeyOf, withLeanEntities } from '../src/storage/lean-http';
-import { entityJson, withLeanTransactions } from '../src/storage/transaction';
+import { createTables } from '../src/storage/tables';
 import { serveBot } from './bot-stack';
 
 interface Cards {
@@ -53,22 +52,12 @@ serveBot(
   'floor',
   async () => {
     const cards = JSON.parse(readFileSync(process.env.FLOOR_CARDS ?? '', 'utf8')) as Cards;
-    // The product's storage writer: lean transactions and single-entity requests.
-    const connectionString = process.env.TABLES_CONNECTION_STRING ?? '';
-    const key = accountKeyOf(connectionString);
-    const sender = key ? new LeanSender(key, 2500) : undefined;
-    const table = (name: string) => {
-      const client = withLeanTransactions(
-        TableClient.fromConnectionString(
-          connectionString,
-          `${process.env.TABLES_PREFIX ?? ''}${name}`,
-          { allowInsecureConnection: true },
-        ),
-      );
-      return sender ? withLeanEntities(client, sender, entityJson) : client;
-    };
-    const tickets = table('floortickets');
-    const users = table('floorusers');
+    // The product's table clients (lean transactions and single-entity requests), on tables
+    // of the floor's own (`{prefix}floortickets`, `{prefix}floorusers`).
+    const { tickets, users } = createTables(
+      { kind: 'connectionString', connectionString: process.env.TABLES_CONNECTION_STRING ?? '' },
+      { prefix: `${process.env.TABLES_PREFIX ?? ''}floor` },
+    );
     await Promise.all([tickets.createTable(), users.createTable()]);
     /** The jobs of one change as one new row (as the product's `bundle`). */
     const jobRow = (partitionKey: string, kinds: string[], now: Date): TransactionAction => [
