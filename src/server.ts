@@ -130,7 +130,7 @@ const Account = z.object({
  * The parts of an activity the bot reads, with the types Teams sends them in (Bot Framework
  * protocol). Anything else is answered 400 here, before a handler trips on it and answers 500.
  * Other fields are allowed and left alone: only the verdict is used, so the objects are not
- * copied through (`passthrough` copied every field of every activity, 0.15 ms a request).
+ * copied through (`passthrough` copied every field for nothing: about 2 µs a request).
  */
 const IncomingActivity = z
   .object({
