@@ -26,6 +26,7 @@ import {
   SentMessage,
   TeamChannel,
   accountFor,
+  actionsOf,
   cardOf,
   setUpSupervisors,
 } from '../test/support/fake-teams';
@@ -243,6 +244,20 @@ async function until(what: string, count: () => number, target: number, ms = 180
   }
 }
 
+/**
+ * Waits until a process has gone quiet: under 3 % of a core over a whole second (its outbox
+ * done with what a load left it). Returns the seconds it took.
+ */
+async function quiet(what: string, pid: number | undefined, ms = 180_000): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const before = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    if (cpuMs(pid) - before < 30) return (Date.now() - start) / 1000;
+    if (Date.now() - start > ms) throw new Error(`${what}: still busy after ${ms} ms`);
+  }
+}
+
 export const triageCards = (teams: FakeTeams, triage: TeamChannel) =>
   teams.messages.filter(
     (m) =>
@@ -448,15 +463,27 @@ export const http: BenchModule = {
       const caughtUpFrom = performance.now();
       await caughtUp('triage cards after c=16');
       const backlogSeconds = (performance.now() - caughtUpFrom) / 1000;
-      ctx.progress(`product: its outbox caught up ${backlogSeconds.toFixed(1)} s after the load`);
+      // The rest of the creations' jobs (SLA timers, report totals, matching), before the clicks:
+      // the clicks are measured on their own, not beside the backlog of 1,600 creations.
+      const restSeconds = await quiet('product after c=16', product.child.pid);
+      ctx.progress(
+        `product: its outbox caught up ${backlogSeconds.toFixed(1)} s after the load ` +
+          `(triage cards), and was done ${restSeconds.toFixed(1)} s later`,
+      );
 
       // Assign to me, by four agents, on tickets nobody has taken yet: 16 clicks in flight; the
       // floor's on its own tickets.
       const cards: SentMessage[] = triageCards(teams, triage).slice(-(CLICKS + 32));
+      // Each card's button found before the clock starts: looking for it is the driver's work,
+      // which the floor's clicks (sent ready-made) do not do either.
+      const assign = cards.map((c) => {
+        const action = actionsOf(cardOf(c.activity) ?? {}).find((a) => a.title === 'Assign to me');
+        if (!action) throw new Error('a triage card without "Assign to me"');
+        return action;
+      });
       const clickSide: Side = {
         bot: product,
-        send: async (i) =>
-          (await members[i % members.length].click(cards[i], 'Assign to me')).status,
+        send: async (i) => (await members[i % members.length].invoke(cards[i], assign[i])).status,
       };
       const floorClicks: Side = { bot: floorBot.bot, send: floorBot.click };
       await inRounds(teams, [clickSide, floorClicks], 4, 32, 1);
@@ -506,8 +533,9 @@ export const http: BenchModule = {
           explanation:
             `Tickets created per second with 16 requests in flight, ${each}. Product: ` +
             `${load(prod16)}; baseline: ${load(base16)}. The product's outbox (triage card, ` +
-            `SLA timer, report totals, recurring-problem match) caught up ` +
-            `${backlogSeconds.toFixed(1)} s after the last request.`,
+            `SLA timer, report totals, recurring-problem match) posted its last triage card ` +
+            `${backlogSeconds.toFixed(1)} s after the last request and was done with the other ` +
+            `jobs ${restSeconds.toFixed(1)} s later.`,
         },
         {
           name: 'creation-c1-p95',
@@ -534,8 +562,10 @@ export const http: BenchModule = {
           maxValue: 150,
           explanation:
             `95th percentile of an agent's "Assign to me" (\`adaptiveCard/action\`) answer with ` +
-            `16 clicks in flight, each on another ticket's triage card (${load(clicks)}); the ` +
-            "baseline column is the baseline's p95 at concurrency 16.",
+            `16 clicks in flight, each on another ticket's triage card (${load(clicks)}), once the ` +
+            'product was done with the jobs of the creations before them (the jobs of the clicks ' +
+            "themselves run beside them, giving way to them); the baseline column is the baseline's " +
+            'p95 at concurrency 16.',
         },
         {
           name: 'floor-creation-c16-throughput',

@@ -78,8 +78,13 @@ export class TriageService {
     action: TriageAction,
   ): Promise<TriageOutcome> {
     const now = this.deps.clock.now();
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = await this.deps.tickets.get(tenantId, number);
+    // The ticket as this process last saw it saves a read when the action writes: the write is
+    // conditional on its etag. An outcome that writes nothing is decided on a fresh read.
+    let hint = isAgent ? this.deps.tickets.recent(tenantId, number) : undefined;
+    for (let attempt = 0; attempt < 5;) {
+      const fromHint = hint !== undefined;
+      const stored = hint ?? (await this.deps.tickets.get(tenantId, number));
+      hint = undefined;
       if (!stored) throw new TicketNotFoundError(String(number));
       if (!isAgent) {
         await this.deps.tickets.recordRefusal(tenantId, number, actor, action.kind, now);
@@ -94,11 +99,15 @@ export class TriageService {
         // theirs stands. (Taking over from the owner the card showed is deliberate: allowed.)
         const seen = action.seenOwner;
         if (attempt > 0 || (seen !== undefined && seen !== stored.ticket.owner.id)) {
+          if (fromHint) continue;
           return { kind: 'conflict', ticket: stored.ticket };
         }
       }
       const change = applyTriage(stored.ticket, action, actor, now, this.deps.policy);
-      if (!change) return { kind: attempt > 0 ? 'conflict' : 'unchanged', ticket: stored.ticket };
+      if (!change) {
+        if (fromHint) continue;
+        return { kind: attempt > 0 ? 'conflict' : 'unchanged', ticket: stored.ticket };
+      }
       const jobs = jobsOf(stored.ticket.eventCount + 1, change.tellRequester);
       try {
         const after = await this.deps.tickets.appendEvent(
@@ -115,11 +124,12 @@ export class TriageService {
           written: after?.jobs,
         };
       } catch (e) {
-        if (e instanceof ConcurrencyError) continue;
-        throw e;
+        if (!(e instanceof ConcurrencyError)) throw e;
+        // A hint that was out of date is not a concurrent change: read and decide again.
+        if (!fromHint) attempt++;
       }
     }
-    return { kind: 'conflict', ticket: await this.current(tenantId, number) };
+    throw new ConcurrencyError(String(number));
   }
 
   /**
@@ -136,12 +146,17 @@ export class TriageService {
     idemKey?: string,
   ): Promise<LifecycleOutcome> {
     const now = this.deps.clock.now();
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const stored = await this.deps.tickets.get(tenantId, number);
+    // As in `act`: the ticket as last seen here, for a change written on its etag.
+    let hint = this.deps.tickets.recent(tenantId, number);
+    for (let attempt = 0; attempt < 5;) {
+      const fromHint = hint !== undefined;
+      const stored = hint ?? (await this.deps.tickets.get(tenantId, number));
+      hint = undefined;
       if (!stored) throw new TicketNotFoundError(String(number));
       const role = ACTION_ROLE[action.kind];
       const allowed = role === 'agent' ? isAgent : stored.ticket.requester.id === actor.id;
       if (!allowed) {
+        if (fromHint) continue;
         await this.deps.tickets.recordRefusal(tenantId, number, actor, action.kind, now);
         return { kind: 'refused', ticket: stored.ticket };
       }
@@ -150,6 +165,7 @@ export class TriageService {
         change = applyLifecycle(stored.ticket, action, actor, now, this.deps.policy);
       } catch (e) {
         if (e instanceof InvalidTransitionError) {
+          if (fromHint) continue;
           return { kind: 'invalid', ticket: stored.ticket, error: e };
         }
         throw e;
@@ -181,11 +197,14 @@ export class TriageService {
           idemKey,
           jobs,
         );
-        if (!after) return { kind: 'repeated', ticket: stored.ticket };
+        if (!after) {
+          if (fromHint) continue;
+          return { kind: 'repeated', ticket: stored.ticket };
+        }
         return { kind: 'changed', ticket: after.ticket, jobs, change, written: after.jobs };
       } catch (e) {
-        if (e instanceof ConcurrencyError) continue;
-        throw e;
+        if (!(e instanceof ConcurrencyError)) throw e;
+        if (!fromHint) attempt++;
       }
     }
     throw new ConcurrencyError(String(number));

@@ -434,6 +434,26 @@ interface Request {
   waiters: { ok: (r: Created) => void; fail: (e: unknown) => void }[];
 }
 
+/** Ticket rows kept by `TicketRepository.recent` (a few MB at most). */
+export const RECENT_ROWS = 1_000;
+
+interface RecentRow {
+  /** the row as storage holds it under `etag` (as a read returns it, or as written) */
+  row: Record<string, unknown>;
+  etag: string;
+  /** the row read as a ticket, once asked for */
+  stored?: StoredTicket;
+}
+
+const recentKey = (tenantId: string, number: number) => `${tenantId}|${number}`;
+
+/** What a merge of `patch` makes of `base`: its columns replaced, the others kept. */
+function mergedRow(base: Record<string, unknown>, patch: Row): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
 /** Operations in one entity-group transaction (Azure's limit). */
 const MAX_ACTIONS = 100;
 /** Estimated JSON bytes in one transaction, well under Azure's 4 MiB payload limit. */
@@ -452,7 +472,19 @@ export class TicketRepository {
 
   private readonly outbox: OutboxRepository;
 
-  constructor(private readonly tables: Tables) {
+  /**
+   * The ticket rows this process last read or wrote, with their etags, most recent last (at most
+   * `RECENT_ROWS`). A hint, like `heads`: `recent` serves a card action its ticket without a read,
+   * and the action's write is conditional on that etag, so a row someone else changed meanwhile
+   * fails the write (412) and the action reads it again. An entry is only ever what storage
+   * holds under its etag: a read, or a conditional write applied to the row it was made from.
+   */
+  private readonly rows = new Map<string, RecentRow>();
+
+  constructor(
+    private readonly tables: Tables,
+    private readonly opts: { recentRows?: number } = {},
+  ) {
     this.outbox = new OutboxRepository(tables);
   }
 
@@ -669,16 +701,62 @@ export class TicketRepository {
           ticketPartition(tenantId, number),
           ticketRowKey(number),
         );
-        return {
+        const stored = {
           ticket: rowToTicket(row),
           etag: row.etag,
           descriptionLength: descriptionLengthOf(row),
         };
+        this.remember(tenantId, number, { row, etag: row.etag, stored });
+        return stored;
       } catch (e) {
-        if (statusOf(e) === 404) return undefined;
+        if (statusOf(e) === 404) {
+          this.forget(tenantId, number);
+          return undefined;
+        }
         throw e;
       }
     });
+  }
+
+  /**
+   * The ticket as this process last read or wrote it, without a read; undefined if it has none.
+   * Only for a change whose write is conditional on the etag (`appendEvent`): a decision that
+   * writes nothing must be taken on a fresh `get`.
+   */
+  recent(tenantId: string, number: number): StoredTicket | undefined {
+    const entry = this.rows.get(recentKey(tenantId, number));
+    if (!entry) return undefined;
+    entry.stored ??= {
+      ticket: rowToTicket(entry.row),
+      etag: entry.etag,
+      descriptionLength: descriptionLengthOf(entry.row),
+    };
+    return entry.stored;
+  }
+
+  private remember(tenantId: string, number: number, entry: RecentRow): void {
+    const key = recentKey(tenantId, number);
+    this.rows.delete(key);
+    this.rows.set(key, entry);
+    if (this.rows.size > (this.opts.recentRows ?? RECENT_ROWS))
+      this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  private forget(tenantId: string, number: number): void {
+    this.rows.delete(recentKey(tenantId, number));
+  }
+
+  /** After a write of `patch` (a merge) conditional on `base`'s etag, which gave `etag`. */
+  private rememberMerged(
+    tenantId: string,
+    number: number,
+    baseEtag: string,
+    patch: Row,
+    etag: string | undefined,
+  ): void {
+    const base = this.rows.get(recentKey(tenantId, number));
+    if (!etag || !base || base.etag !== baseEtag) return this.forget(tenantId, number);
+    this.remember(tenantId, number, { row: mergedRow(base.row, patch), etag });
   }
 
   /** What one event of a ticket adds to the reports, as stored with it. */
@@ -768,8 +846,16 @@ export class TicketRepository {
       const { tenantId, number } = next;
       const stats = eventStats(stored.ticket, next, event);
       const allJobs = [...jobs, ...tallyJob(seq, event.at, stats)];
+      const row = ticketToRow(next);
+      // A ticket is read with its description's head only: unless the change rewrote the text,
+      // the stored head, full length and chunk count stay as they are.
+      if (next.description === stored.ticket.description) {
+        delete row.descriptionHead;
+        delete row.descriptionLength;
+        delete row.descriptionChunks;
+      }
       const actions: TransactionAction[] = [
-        ['update', ticketToRow(next), 'Merge', { etag: stored.etag }],
+        ['update', row, 'Merge', { etag: stored.etag }],
         ['create', eventToRow(tenantId, number, { ...event, seq }, stats)],
       ];
       // The open-ticket index changes in the same transaction as the ticket (when its row does).
@@ -802,6 +888,7 @@ export class TicketRepository {
           ...specs.map((kind) => jobAction(tenantId, number, kind, event.at, fresh)),
         ];
         const res = await this.tables.tickets.submitTransaction(all);
+        this.rememberMerged(tenantId, number, stored.etag, row, res.subResponses[0]?.etag);
         return {
           ticket: next,
           etag: res.subResponses[0]?.etag ?? '',
@@ -812,6 +899,7 @@ export class TicketRepository {
       };
       // Someone else changed the ticket first (412), or a row already exists (409).
       const failed = (e: unknown): never => {
+        this.forget(tenantId, number);
         const status = statusOf(e);
         if (status === 412 || status === 409) throw new ConcurrencyError(next.trackingId);
         throw e;
@@ -872,16 +960,32 @@ export class TicketRepository {
         row.handoffConversationId = refs.handoffCard.conversationId;
         row.handoffActivityId = refs.handoffCard.activityId;
       }
+      if (jobs.length > 0) await this.outbox.touch(tenantId, number);
       // One row alone is a plain merge: a transaction costs the SDK a client of its own.
-      if (jobs.length === 0) {
-        await this.tables.tickets.updateEntity(row, 'Merge');
-        return;
+      const write = async (etag?: string): Promise<string | undefined> => {
+        const options = etag ? { etag } : undefined;
+        if (jobs.length === 0) {
+          return (await this.tables.tickets.updateEntity(row, 'Merge', options)).etag;
+        }
+        const res = await this.tables.tickets.submitTransaction([
+          options ? ['update', row, 'Merge', options] : ['update', row, 'Merge'],
+          ...jobs.map((k) => jobAction(tenantId, number, k, now)),
+        ]);
+        return res.subResponses[0]?.etag;
+      };
+      // The row this process knows is kept known: the merge is made on its etag. Should the row
+      // have changed meanwhile, the merge is made anyway (these columns are this sender's alone).
+      const known = this.rows.get(recentKey(tenantId, number));
+      if (known) {
+        try {
+          this.rememberMerged(tenantId, number, known.etag, row, await write(known.etag));
+          return;
+        } catch (e) {
+          if (statusOf(e) !== 412) throw e;
+        }
       }
-      await this.outbox.touch(tenantId, number);
-      await this.tables.tickets.submitTransaction([
-        ['update', row, 'Merge'],
-        ...jobs.map((k) => jobAction(tenantId, number, k, now)),
-      ]);
+      this.forget(tenantId, number);
+      await write();
     });
   }
 
@@ -896,6 +1000,7 @@ export class TicketRepository {
     round: number,
     card: { conversationId: string; activityId: string },
   ): Promise<void> {
+    this.forget(tenantId, number);
     await guard(() =>
       this.tables.tickets.updateEntity(
         {

@@ -120,6 +120,27 @@ describe('long text', () => {
     const full = await repo.getFull(tenant, stored.ticket.number);
     expect(full?.stored.ticket.description).toBe(text);
   }, 30_000);
+
+  it('a change made from the head (as every card action reads it) keeps the full length and text', async () => {
+    const tenant = 'tenant-long-change';
+    const repo = new TicketRepository(tables);
+    const text = 'x'.repeat(9_000);
+    const { stored } = await repo.create(tenant, 'long2', build(tenant, text));
+    const head = (await repo.get(tenant, stored.ticket.number))!;
+    const actor = { id: 'agent', name: 'Agent' };
+    await repo.appendEvent(
+      head,
+      { type: 'assigned', at: NOW, actor, channel: 'teams', data: {} },
+      (t) => ({ ...t, status: 'assigned', owner: actor }),
+    );
+    const after = (await repo.get(tenant, stored.ticket.number))!;
+    expect(after.ticket.status).toBe('assigned');
+    expect(after.descriptionLength).toBe(9_000);
+    expect(after.ticket.description).toBe(text.slice(0, 4000));
+    expect((await repo.getFull(tenant, stored.ticket.number))?.stored.ticket.description).toBe(
+      text,
+    );
+  });
 });
 
 describe('events', () => {
