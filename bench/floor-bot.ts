@@ -16,7 +16,8 @@
  *    turns are under way (the product sends it after the answers; the floor, which has no
  *    background work to measure, drops it).
  *
- * An "Assign to me" (an `adaptiveCard/action` invoke): the ticket read by key, then one
+ * An "Assign to me" (an `adaptiveCard/action` invoke): the ticket's etag as this process last
+ * wrote it (as the product's `TicketRepository.recent`; read by key if it has none), then one
  * transaction (the ticket with its etag, the event, one row listing the jobs of the card for
  * everyone, the requester's card, the SLA timer and the report totals) and the refreshed card as
  * the answer.
@@ -73,6 +74,9 @@ serveBot(
       },
     ];
 
+    /** The ticket rows' etags as this process last wrote them. */
+    const etags = new Map<string, string | undefined>();
+
     const create = async (ctx: TurnContext, busy: boolean) => {
       const user = ctx.activity.from.id;
       const partitionKey = `t|${user}`;
@@ -95,26 +99,28 @@ serveBot(
         ]),
       ]);
       const ack = await ctx.sendActivity(card(cards.ack));
-      await Promise.all([
+      const [placed] = await Promise.all([
         tickets.updateEntity({ partitionKey, rowKey: 't', ackId: ack?.id ?? '' }, 'Merge'),
         busy ? undefined : ctx.sendActivity(card(cards.offer)),
       ]);
+      etags.set(partitionKey, placed.etag);
     };
 
     const assign = async (ctx: TurnContext) => {
       const partitionKey = String(ctx.activity.value?.action?.data?.ticket ?? '');
       const now = new Date();
-      const ticket = await tickets.getEntity(partitionKey, 't');
-      await tickets.submitTransaction([
+      const etag = etags.get(partitionKey) ?? (await tickets.getEntity(partitionKey, 't')).etag;
+      const res = await tickets.submitTransaction([
         [
           'update',
           { partitionKey, rowKey: 't', state: 'assigned', assignee: ctx.activity.from.id },
           'Merge',
-          { etag: ticket.etag },
+          { etag },
         ],
         ['create', { partitionKey, rowKey: `e|${randomUUID()}`, kind: 'assigned', at: now }],
         jobRow(partitionKey, JOBS_AT_ASSIGN, now),
       ]);
+      etags.set(partitionKey, res.subResponses[0]?.etag);
       await ctx.sendActivity({
         type: ActivityTypes.InvokeResponse,
         value: {

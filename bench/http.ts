@@ -597,9 +597,10 @@ export const http: BenchModule = {
           baseline: base16.p95,
           unit: 'ms',
           explanation:
-            `The same floor's "Assign to me": the ticket read by key, one transaction (the ` +
-            `ticket with its etag, the event, one row listing 4 jobs) and the product's refreshed card as the ` +
-            `answer, no authorisation, 16 clicks in flight (${load(floorResult.clicks)}). It bounds ` +
+            `The same floor's "Assign to me": one transaction on the ticket's etag as the floor ` +
+            `last wrote it (no read, as the product's on a ticket it knows; the ticket, the ` +
+            `event, one row listing 4 jobs) and the product's refreshed card as the answer, no ` +
+            `authorisation, 16 clicks in flight (${load(floorResult.clicks)}). It bounds ` +
             `\`card-action-c16-p95\` from below.`,
         },
         {
