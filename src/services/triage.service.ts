@@ -129,7 +129,7 @@ export class TriageService {
         if (!fromHint) attempt++;
       }
     }
-    throw new ConcurrencyError(String(number));
+    return { kind: 'conflict', ticket: await this.current(tenantId, number) };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { SettableClock } from '../../src/domain/clock';
+import { ConcurrencyError } from '../../src/domain/errors';
 import { TriageService } from '../../src/services/triage.service';
 import { Tables } from '../../src/storage/tables';
 import { RECENT_ROWS, TicketRepository } from '../../src/storage/ticket.repository';
@@ -166,6 +167,30 @@ describe('a ticket kept by the process that read or wrote it', () => {
     expect(stored.ticket.status).toBe('closed');
     expect(stored.ticket.eventCount).toBe(5);
     expect(mine.recent(tenant, n)).toEqual(stored);
+  });
+
+  it('a change that keeps losing its write ends as a conflict, told from storage', async () => {
+    const tenant = 'recent-losing';
+    const n = await newTicket(tenant);
+    const repo = new TicketRepository(tables);
+    const triage = new TriageService({
+      tickets: repo,
+      clock: new SettableClock(undefined, T0),
+      policy,
+    });
+    await repo.get(tenant, n);
+    const lost = jest
+      .spyOn(repo, 'appendEvent')
+      .mockRejectedValue(new ConcurrencyError(`SUP-${n}`));
+    try {
+      const out = await triage.act(tenant, n, ana, true, { kind: 'assignMe' });
+      expect(out.kind).toBe('conflict');
+      expect(out.ticket.owner).toBeUndefined();
+      // the try on what it knew, then five on fresh reads
+      expect(lost).toHaveBeenCalledTimes(6);
+    } finally {
+      lost.mockRestore();
+    }
   });
 
   it('card places set on a row changed elsewhere are written, and the other change kept', async () => {
