@@ -447,6 +447,11 @@ interface RecentRow {
 
 const recentKey = (tenantId: string, number: number) => `${tenantId}|${number}`;
 
+/** A ticket row as `get` returns it: the ticket (description head), its etag and full length. */
+function storedOf(row: Record<string, unknown>, etag: string): StoredTicket {
+  return { ticket: rowToTicket(row), etag, descriptionLength: descriptionLengthOf(row) };
+}
+
 /** What a merge of `patch` makes of `base`: its columns replaced, the others kept. */
 function mergedRow(base: Record<string, unknown>, patch: Row): Record<string, unknown> {
   const out = { ...base };
@@ -701,11 +706,7 @@ export class TicketRepository {
           ticketPartition(tenantId, number),
           ticketRowKey(number),
         );
-        const stored = {
-          ticket: rowToTicket(row),
-          etag: row.etag,
-          descriptionLength: descriptionLengthOf(row),
-        };
+        const stored = storedOf(row, row.etag);
         this.remember(tenantId, number, { row, etag: row.etag, stored });
         return stored;
       } catch (e) {
@@ -726,11 +727,7 @@ export class TicketRepository {
   recent(tenantId: string, number: number): StoredTicket | undefined {
     const entry = this.rows.get(recentKey(tenantId, number));
     if (!entry) return undefined;
-    entry.stored ??= {
-      ticket: rowToTicket(entry.row),
-      etag: entry.etag,
-      descriptionLength: descriptionLengthOf(entry.row),
-    };
+    entry.stored ??= storedOf(entry.row, entry.etag);
     return entry.stored;
   }
 

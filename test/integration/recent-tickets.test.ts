@@ -33,6 +33,10 @@ async function newTicket(tenant: string, description = 'Printer jams') {
   return stored.ticket.number;
 }
 
+/** The card actions of a process whose tickets are `tickets`. */
+const triageOn = (tickets: TicketRepository, clock = new SettableClock(undefined, T0)) =>
+  new TriageService({ tickets, clock, policy });
+
 /** What a process that never saw the ticket reads of it. */
 const fresh = (tenant: string, n: number) => new TicketRepository(tables).get(tenant, n);
 
@@ -42,7 +46,7 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const n = await newTicket(tenant, 'ü'.repeat(9_000));
     const repo = new TicketRepository(tables);
     const clock = new SettableClock(undefined, T0);
-    const triage = new TriageService({ tickets: repo, clock, policy });
+    const triage = triageOn(repo, clock);
     const same = async () => expect(repo.recent(tenant, n)).toEqual(await fresh(tenant, n));
 
     expect(repo.recent(tenant, n)).toBeUndefined();
@@ -80,11 +84,7 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const tenant = 'recent-read';
     const n = await newTicket(tenant);
     const repo = new TicketRepository(tables);
-    const triage = new TriageService({
-      tickets: repo,
-      clock: new SettableClock(undefined, T0),
-      policy,
-    });
+    const triage = triageOn(repo);
     await repo.get(tenant, n);
     const reads = jest.spyOn(tables.tickets, 'getEntity');
     try {
@@ -105,8 +105,8 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const clock = new SettableClock(undefined, T0);
     const mine = new TicketRepository(tables);
     const theirs = new TicketRepository(tables);
-    const here = new TriageService({ tickets: mine, clock, policy });
-    const there = new TriageService({ tickets: theirs, clock, policy });
+    const here = triageOn(mine, clock);
+    const there = triageOn(theirs, clock);
     await mine.get(tenant, n);
     await there.act(tenant, n, beto, true, { kind: 'classify', impact: 'high' });
     // The card Ana clicked showed nobody as owner: she takes it, on the ticket as it now is.
@@ -124,8 +124,8 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const n = await newTicket(tenant);
     const clock = new SettableClock(undefined, T0);
     const mine = new TicketRepository(tables);
-    const here = new TriageService({ tickets: mine, clock, policy });
-    const there = new TriageService({ tickets: new TicketRepository(tables), clock, policy });
+    const here = triageOn(mine, clock);
+    const there = triageOn(new TicketRepository(tables), clock);
     await mine.get(tenant, n);
     await there.act(tenant, n, beto, true, { kind: 'assignMe', seenOwner: '' });
     const out = await here.act(tenant, n, ana, true, { kind: 'assignMe', seenOwner: '' });
@@ -144,8 +144,8 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const n = await newTicket(tenant);
     const clock = new SettableClock(undefined, T0);
     const mine = new TicketRepository(tables);
-    const here = new TriageService({ tickets: mine, clock, policy });
-    const there = new TriageService({ tickets: new TicketRepository(tables), clock, policy });
+    const here = triageOn(mine, clock);
+    const there = triageOn(new TicketRepository(tables), clock);
     await here.act(tenant, n, ana, true, { kind: 'assignMe' });
     const reads = jest.spyOn(tables.tickets, 'getEntity');
     try {
@@ -173,11 +173,7 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const tenant = 'recent-losing';
     const n = await newTicket(tenant);
     const repo = new TicketRepository(tables);
-    const triage = new TriageService({
-      tickets: repo,
-      clock: new SettableClock(undefined, T0),
-      policy,
-    });
+    const triage = triageOn(repo);
     await repo.get(tenant, n);
     const lost = jest
       .spyOn(repo, 'appendEvent')
@@ -197,11 +193,7 @@ describe('a ticket kept by the process that read or wrote it', () => {
     const tenant = 'recent-refs';
     const n = await newTicket(tenant);
     const mine = new TicketRepository(tables);
-    const there = new TriageService({
-      tickets: new TicketRepository(tables),
-      clock: new SettableClock(undefined, T0),
-      policy,
-    });
+    const there = triageOn(new TicketRepository(tables));
     await mine.get(tenant, n);
     await there.act(tenant, n, beto, true, { kind: 'assignMe' });
     await mine.setCardRefs(tenant, n, { triage: { conversationId: 'c9', activityId: 'a9' } });
