@@ -14,6 +14,7 @@ import {
 } from 'botframework-connector';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { Logger } from '../logger';
+import { leanConnector } from './lean-connector';
 
 type AuthResult = Awaited<
   ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>
@@ -120,7 +121,7 @@ const connectors = new WeakMap<object, Map<string, Promise<ConnectorClient>>>();
  * client, with a pipeline of its own, for every turn and every proactive send (0.35 ms of
  * processor time each under load, docs/benchmarks.md); a client holds no state of a turn (its
  * credentials fetch and renew their own tokens), so one per destination serves them all. The
- * factory's app id is part of the key.
+ * factory's app id is part of the key. Its frequent calls go through `leanConnector`.
  */
 function kept(factory: ConnectorFactory): ConnectorFactory {
   // botbuilder's factory names its app id (undefined with authentication off); one that does
@@ -132,8 +133,8 @@ function kept(factory: ConnectorFactory): ConnectorFactory {
       const owner = (factory as { credentialFactory?: object }).credentialFactory ?? factory;
       let cache = connectors.get(owner);
       if (!cache) connectors.set(owner, (cache = new Map()));
-      return once(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
-        factory.create(serviceUrl, audience),
+      return once(cache, `${appId}\n${serviceUrl}\n${audience ?? ''}`, async () =>
+        leanConnector(await factory.create(serviceUrl, audience), serviceUrl),
       );
     },
   };

@@ -1,4 +1,4 @@
-import { Harness, setClock, startHarness } from '../support/bot-harness';
+import { Harness, setClock, startHarness, waitFor } from '../support/bot-harness';
 import {
   ChannelMember,
   ChatUser,
@@ -139,6 +139,14 @@ beforeAll(async () => {
   await luisIn.click(luisIn.cardOf(ids.formula), 'Assign to me');
   await h.bot.dispatcher.idle();
   await setClock(h.url, { now: '2026-12-02T16:00:00Z' });
+  // The clock is past Monday 09:00, so last week's review is due in the channel: waited for
+  // here, so that it cannot land between a command below and its answer.
+  await waitFor(
+    h,
+    () =>
+      luisIn.received().find((m) => cardText(cardOf(m.activity) ?? {}).includes('Weekly review')),
+    "the channel's weekly review",
+  );
 }, 60_000);
 afterAll(async () => h.close());
 

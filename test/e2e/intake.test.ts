@@ -136,7 +136,9 @@ describe('one ticket and one confirmation per activity', () => {
     h.teams.inject({
       match: (method, path) => method === 'POST' && path.includes(unlucky.conversationId),
       status: 500,
-      times: 4, // the connector client retries 5xx three times itself: make every try fail
+      // Every try fails: the bot's own (`leanConnector`), then the connector client's, which
+      // retries a 5xx three times itself.
+      times: 5,
     });
     const activity = unlucky.messageActivity('Teams calls have no audio');
     const first = await h.teams.post(activity);
