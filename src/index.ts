@@ -39,6 +39,7 @@ import { Tables, TablesTarget, createTables, ensureTables, pingStorage } from '.
 import { UserRepository } from './storage/user.repository';
 import { ExportKeyRepository } from './storage/export-key.repository';
 import { TicketRangeRepository } from './storage/ticket-range.repository';
+import { holdTicketLayout, settleTicketLayout } from './storage/ticket-layout';
 import { ExportService } from './services/export.service';
 import { AdapterOptions, createAdapter, createTeamsApp } from './teams/app';
 import { TurnGauge, createServer } from './server';
@@ -319,6 +320,8 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     later,
   });
 
+  // Ticket keys wait for the table's layout (read with the tables below).
+  holdTicketLayout();
   dispatcher.start();
   sla.start(config.slaSweepMs);
   digest.start(config.slaSweepMs);
@@ -330,6 +333,7 @@ export async function startBot(opts: StartOptions): Promise<RunningBot> {
     for (let attempt = 0; !stopping; attempt++) {
       try {
         await ensureTables(tables);
+        await settleTicketLayout(tables);
         storageReady = true;
         await sla
           .reconcilePolicy()

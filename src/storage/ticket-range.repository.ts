@@ -2,23 +2,18 @@ import { odata } from '@azure/data-tables';
 import { Ticket, TicketEvent } from '../domain/tickets/ticket';
 import { keyPart } from './keys';
 import { Tables, statusOf } from './tables';
-import {
-  BUCKET_SIZE,
-  bucketPartition,
-  guard,
-  rowToEvent,
-  rowToTicket,
-  ticketRowKey,
-} from './ticket.repository';
+import { bucketSize } from './ticket-layout';
+import { bucketPartition, guard, rowToEvent, rowToTicket, ticketRowKey } from './ticket.repository';
 
 const TICKET_ROW = /^t\d{9}$/;
 const EVENT_ROW = /^t(\d{9})\|e\|\d{6}$/;
 
 /**
  * Reads the tickets created in a time range, and their events, for the CSV export. Tickets are
- * numbered in creation order and kept 250 to a partition, so the range is a run of partitions:
- * found by walking from the newest partition back until one starts before the range, then read
- * one partition at a time (the caller streams each before asking for the next).
+ * numbered in creation order and kept `bucketSize()` to a partition (100, or 250 in older
+ * tables), so the range is a run of partitions: found by walking from the newest partition back
+ * until one starts before the range, then read one partition at a time (the caller streams each
+ * before asking for the next).
  */
 export class TicketRangeRepository {
   constructor(private readonly tables: Tables) {}
@@ -102,7 +97,7 @@ export class TicketRangeRepository {
 
   /** Creation time of the first ticket of partition `bucket`; undefined when there is none. */
   private async firstCreatedAt(tenantId: string, bucket: number): Promise<Date | undefined> {
-    const number = Math.max(1, bucket * BUCKET_SIZE);
+    const number = Math.max(1, bucket * bucketSize());
     try {
       const row = await this.tables.tickets.getEntity<{ createdAt?: unknown }>(
         bucketPartition(tenantId, bucket),

@@ -12,6 +12,7 @@ import {
 } from '../domain/tickets/ticket';
 import { ConcurrencyError, StorageUnavailableError } from '../domain/errors';
 import { idemHash, keyPart, pad } from './keys';
+import { bucketSize } from './ticket-layout';
 import {
   JobSpec,
   OutboxJob,
@@ -28,8 +29,6 @@ import { surveyCardColumns, surveyFromColumns, surveyToColumns } from './survey-
 import { Tables, isUnavailable, statusOf } from './tables';
 import { EventStats, EventStatsSchema, eventStats } from '../domain/reports/stats';
 
-/** Tickets per partition: with ~20 rows each (events, text) a partition stays near 5,000 rows. */
-export const BUCKET_SIZE = 250;
 /** UTF-16 code units per text chunk: 60 KB, under Azure's 64 KiB string limit. */
 export const CHUNK_CHARS = 30_000;
 /** Text kept on the ticket row itself, enough for any card. */
@@ -43,7 +42,7 @@ export interface StoredTicket {
 }
 
 export function bucketOf(number: number): number {
-  return Math.floor(number / BUCKET_SIZE);
+  return Math.floor(number / bucketSize());
 }
 
 export function ticketPartition(tenantId: string, number: number): string {
@@ -568,7 +567,7 @@ export class TicketRepository {
         }
         const bucket = bucketOf(head.next);
         const pk = bucketPartition(tenantId, bucket);
-        const room = (bucket + 1) * BUCKET_SIZE - head.next;
+        const room = (bucket + 1) * bucketSize() - head.next;
         // After a conflict, one at a time: a repeated key must not fail the others' transaction.
         const take = attempt > 0 ? 1 : room;
         const actions: TransactionAction[] = [];
@@ -663,10 +662,10 @@ export class TicketRepository {
       const idem = rows.find((r) => r.rowKey === idemRk);
       if (idem) return { existing: Number(idem.number) };
       const counter = rows.find((r) => r.rowKey === 'counter');
-      const first = Math.max(1, bucket * BUCKET_SIZE);
+      const first = Math.max(1, bucket * bucketSize());
       if (!counter) return { bucket, next: first };
       const next = Number(counter.next);
-      if (next < (bucket + 1) * BUCKET_SIZE) return { bucket, next, etag: counter.etag as string };
+      if (next < (bucket + 1) * bucketSize()) return { bucket, next, etag: counter.etag as string };
       bucket += 1; // this bucket is full: the next ticket opens the following one
       const following = bucketPartition(tenantId, bucket);
       const rowsNext = await this.query(

@@ -32,15 +32,15 @@ describe('export key', () => {
 describe('tickets created in a range', () => {
   const T = 'tenant-r';
   const at = (iso: string) => new Date(iso);
-  /** number → creation time: sparse, across four partitions of 250 */
+  /** number → creation time: sparse, across four partitions of `BUCKET_SIZE` (100) */
   const SEED: Array<[number, string]> = [
     [1, '2026-10-01T12:00:00Z'],
-    [100, '2026-10-20T12:00:00Z'],
-    [250, '2026-10-25T12:00:00Z'],
-    [300, '2026-11-02T12:00:00Z'],
-    [500, '2026-11-10T12:00:00Z'],
-    [600, '2026-11-30T23:59:59Z'],
-    [750, '2026-12-03T12:00:00Z'],
+    [40, '2026-10-20T12:00:00Z'],
+    [100, '2026-10-25T12:00:00Z'],
+    [120, '2026-11-02T12:00:00Z'],
+    [200, '2026-11-10T12:00:00Z'],
+    [240, '2026-11-30T23:59:59Z'],
+    [300, '2026-12-03T12:00:00Z'],
   ];
   const start = at('2026-11-01T00:00:00Z');
   const end = at('2026-12-01T00:00:00Z');
@@ -60,10 +60,10 @@ describe('tickets created in a range', () => {
       };
       await tables.tickets.createEntity(eventToRow(T, n, created));
     }
-    // #300 was assigned in range and closed after it; a refused action in range is no event
+    // #120 was assigned in range and closed after it; a refused action in range is no event
     const luis = { id: 'l', name: 'Luis' };
     await tables.tickets.createEntity(
-      eventToRow(T, 300, {
+      eventToRow(T, 120, {
         seq: 2,
         type: 'assigned',
         at: at('2026-11-05T10:00:00Z'),
@@ -73,7 +73,7 @@ describe('tickets created in a range', () => {
       }),
     );
     await tables.tickets.createEntity(
-      eventToRow(T, 300, {
+      eventToRow(T, 120, {
         seq: 3,
         type: 'closed',
         at: at('2026-12-05T10:00:00Z'),
@@ -84,7 +84,7 @@ describe('tickets created in a range', () => {
     );
     await tables.tickets.createEntity({
       partitionKey: bucketPartition(T, 1),
-      rowKey: 't000000300|r|001764000000000|abc',
+      rowKey: 't000000120|r|001764000000000|abc',
       actorId: 'x',
       actorName: 'X',
       action: 'assign',
@@ -106,16 +106,16 @@ describe('tickets created in a range', () => {
     expect(reads).toContain(bucketPartition(T, 3));
     expect(reads).not.toContain(bucketPartition(T, 0));
 
-    expect((await range.ticketsIn(T, 1, start, end)).map((t) => t.number)).toEqual([300]);
+    expect((await range.ticketsIn(T, 1, start, end)).map((t) => t.number)).toEqual([120]);
     const two = await range.ticketsIn(T, 2, start, end);
     expect(two.map((t) => [t.number, t.title])).toEqual([
-      [500, 'Ticket 500'],
-      [600, 'Ticket 600'],
+      [200, 'Ticket 200'],
+      [240, 'Ticket 240'],
     ]);
-    const events = await range.eventsIn(T, 1, [300], start, end);
+    const events = await range.eventsIn(T, 1, [120], start, end);
     expect(events.map((e) => [e.number, e.event.seq, e.event.type])).toEqual([
-      [300, 1, 'created'],
-      [300, 2, 'assigned'],
+      [120, 1, 'created'],
+      [120, 2, 'assigned'],
     ]);
     expect(events[1].event.data).toEqual({ to: 'Luis' });
     // a tenant with no tickets
@@ -131,12 +131,12 @@ describe('tickets created in a range', () => {
     });
     const link = { tenant: T, from: '2026-11-01', to: '2026-11-30', exp: 0 };
     for (const [file, expected] of [
-      ['tickets', [['SUP-000300'], ['SUP-000500', 'SUP-000600']]],
+      ['tickets', [['SUP-000120'], ['SUP-000200', 'SUP-000240']]],
       [
         'events',
         [
-          ['SUP-000300', 'SUP-000300'],
-          ['SUP-000500', 'SUP-000600'],
+          ['SUP-000120', 'SUP-000120'],
+          ['SUP-000200', 'SUP-000240'],
         ],
       ],
     ] as const) {

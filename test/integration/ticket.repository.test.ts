@@ -1,10 +1,7 @@
 import { ConcurrencyError } from '../../src/domain/errors';
 import { Ticket } from '../../src/domain/tickets/ticket';
-import {
-  BUCKET_SIZE,
-  TicketRepository,
-  ticketPartition,
-} from '../../src/storage/ticket.repository';
+import { TicketRepository, ticketPartition } from '../../src/storage/ticket.repository';
+import { BUCKET_SIZE } from '../../src/storage/ticket-layout';
 import { Tables } from '../../src/storage/tables';
 import { testTables } from '../support/bot-harness';
 import { ticketBuild } from '../support/ticket-build';
