@@ -526,6 +526,9 @@ export function makeChannel(name: string): TeamChannel {
 
 /** A person in a team channel: @mentions the bot, sees the channel's threads, clicks cards. */
 export class ChannelMember {
+  /** the id of the member's latest post (`say`) */
+  private lastSaid?: string;
+
   constructor(
     readonly teams: FakeTeams,
     readonly account: TeamsUser,
@@ -565,6 +568,7 @@ export class ChannelMember {
       mentioned: { id: u.id, name: u.name },
     }));
     const full = [mentionBot.text, text, ...mentionOthers.map((m) => m.text)].join(' ');
+    this.lastSaid = id;
     return this.teams.post({
       ...this.base(`${this.channel.channelId};messageid=${id}`),
       type: 'message',
@@ -573,6 +577,20 @@ export class ChannelMember {
       textFormat: 'plain',
       entities: [mentionBot, ...mentionOthers],
     });
+  }
+
+  /**
+   * Says `text` and returns what the bot answered in that post's own thread: none of what the
+   * bot posted elsewhere in the channel meanwhile (SLA notices, the weekly review).
+   */
+  async ask(text: string): Promise<SentMessage[]> {
+    const before = new Set(this.teams.messages);
+    const res = await this.say(text);
+    if (res.status !== 200) throw new Error(`"${text}" answered ${res.status}`);
+    const thread = `${this.channel.channelId};messageid=${this.lastSaid}`;
+    return this.teams.messages.filter(
+      (m) => !before.has(m) && m.activity.type !== 'typing' && m.conversationId === thread,
+    );
   }
 
   /** Every message the bot sent in this channel (thread roots and replies). */
