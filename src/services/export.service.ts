@@ -70,8 +70,9 @@ export class ExportService {
   /**
    * Writes the file for a checked link: the BOM and header first, then one partition of tickets
    * at a time, oldest first, so memory holds one partition of tickets (100, or 250 in older
-   * tables) whatever the range. `write` resolves when the receiver can take more. The partitions are found before anything is
-   * written, so a storage failure then can still become a proper error status.
+   * tables) whatever the range. `write` resolves when the receiver can take more. The partitions
+   * are found before anything is written, so a storage failure then can still become a proper
+   * error status.
    */
   async prepare(
     file: ExportFile,

@@ -91,10 +91,7 @@ export function keyInUrl(key: string): string {
 
 /** Sends signed requests to one storage account, over kept-alive connections. */
 export class LeanSender {
-  private readonly agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
-  };
+  private readonly agents = keptAliveAgents();
 
   constructor(
     private readonly credential: AccountKey,
@@ -154,10 +151,38 @@ export class LeanSender {
       authorization: `SharedKeyLite ${this.credential.account}:${signature}`,
     };
     if (body !== undefined) all['content-length'] = Buffer.byteLength(body);
-    const client = target.protocol === 'https:' ? https : http;
-    const agent = this.agents[target.protocol === 'https:' ? 'https:' : 'http:'];
-    return new Promise<LeanResponse>((ok, fail) => {
-      const req = client.request(target, { method, headers: all, agent }, (res) => {
+    return exchange(target, method, all, body, this.agents, this.timeoutMs);
+  }
+}
+
+/** Kept-alive connections, one agent per protocol. */
+export type Agents = Record<'http:' | 'https:', http.Agent>;
+
+export const keptAliveAgents = (): Agents => ({
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+});
+
+/**
+ * One HTTP exchange over `agents`: the answer, or `Retriable` when the request failed on the way
+ * or got a status the SDKs' pipelines retry (408, 429, 5xx); with `timeoutMs`, an `AbortError`
+ * when no answer came in time. Shared by the table requests here and the connector calls
+ * (`src/teams/lean-connector.ts`).
+ */
+export function exchange(
+  target: URL,
+  method: string,
+  headers: Record<string, string | number>,
+  body: string | undefined,
+  agents: Agents,
+  timeoutMs?: number,
+): Promise<LeanResponse> {
+  const secure = target.protocol === 'https:';
+  return new Promise<LeanResponse>((ok, fail) => {
+    const req = (secure ? https : http).request(
+      target,
+      { method, headers, agent: agents[secure ? 'https:' : 'http:'] },
+      (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', () => fail(new Retriable('response interrupted')));
@@ -166,14 +191,14 @@ export class LeanSender {
           if (retriable(status)) fail(new Retriable(`status ${status}`));
           else ok({ status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
         });
-      });
-      req.setTimeout(this.timeoutMs, () => req.destroy(new TimedOut()));
-      req.on('error', (e) =>
-        fail(e instanceof Retriable || e instanceof TimedOut ? e : new Retriable(e.message)),
-      );
-      req.end(body);
-    });
-  }
+      },
+    );
+    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new TimedOut()));
+    req.on('error', (e) =>
+      fail(e instanceof Retriable || e instanceof TimedOut ? e : new Retriable(e.message)),
+    );
+    req.end(body);
+  });
 }
 
 /**

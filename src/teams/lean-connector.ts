@@ -1,7 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
 import { RestError, createHttpHeaders } from '@azure/core-rest-pipeline';
 import type { ConnectorClient } from 'botframework-connector';
+import { Retriable, exchange, keptAliveAgents } from '../storage/lean-http';
 
 /**
  * The connector calls a turn and the outbox make most (a reply, a new message, a card updated
@@ -27,15 +26,7 @@ import type { ConnectorClient } from 'botframework-connector';
  * for a call with options or a callback, the SDK serves the call.
  */
 
-/** A call the SDK's pipeline would have tried again: the SDK takes it. */
-class Retriable extends Error {}
-
-const retriable = (status: number) => status === 408 || status === 429 || status >= 500;
-
-const agents = {
-  http: new http.Agent({ keepAlive: true }),
-  https: new https.Agent({ keepAlive: true }),
-};
+const agents = keptAliveAgents();
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
@@ -83,25 +74,8 @@ async function send(
     ...headers.toJSON(),
     'content-length': Buffer.byteLength(text),
   };
-  const target = new URL(url);
-  const secure = target.protocol === 'https:';
-  const answer = await new Promise<{ status: number; text: string }>((ok, fail) => {
-    const req = (secure ? https : http).request(
-      target,
-      { method, headers: all, agent: secure ? agents.https : agents.http },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', () => fail(new Retriable('response interrupted')));
-        res.on('end', () =>
-          ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', (e) => fail(new Retriable(e.message)));
-    req.end(text);
-  });
-  if (retriable(answer.status)) throw new Retriable(`status ${answer.status}`);
+  // Rejects with `Retriable` when the SDK should take the call over.
+  const answer = await exchange(new URL(url), method, all, text, agents);
   let parsed: unknown;
   try {
     parsed = answer.text === '' ? undefined : JSON.parse(answer.text);
