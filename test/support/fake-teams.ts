@@ -80,6 +80,8 @@ export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07', name: 'Suppor
 export class FakeTeams {
   readonly messages: SentMessage[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** `messages` by conversation and id, for the updates (a load run records thousands) */
+  private readonly byId = new Map<string, SentMessage>();
   private readonly faults: Fault[] = [];
   private readonly rosters = new Map<string, TeamsUser[]>();
   /** the person of each 1:1 chat: a member look-up there answers with them (TeamsInfo.getMember) */
@@ -193,9 +195,7 @@ export class FakeTeams {
         return;
       }
       if (method === 'PUT' && m[2]) {
-        const msg = this.messages.find(
-          (x) => x.id === m![2] && x.conversationId === conversationId,
-        );
+        const msg = this.byId.get(`${conversationId}|${m[2]}`);
         if (!msg) return answer(404, { error: { code: 'NotFound', message: 'no such activity' } });
         msg.activity = { ...body, id: msg.id };
         msg.history.push(msg.activity);
@@ -235,7 +235,26 @@ export class FakeTeams {
 
   private record(conversationId: string, id: string, activity: Record<string, any>): void {
     const a = { ...activity, id };
-    this.messages.push({ id, conversationId, activity: a, history: [a] });
+    const msg = { id, conversationId, activity: a, history: [a] };
+    this.messages.push(msg);
+    this.byId.set(`${conversationId}|${id}`, msg);
+  }
+
+  /**
+   * Forgets the messages and requests recorded so far, but `keep` (which the bot may still
+   * update). For load runs (`npm run bench`): the thousands of cards of a long run would
+   * otherwise keep this process's heap large, and its garbage collection would add its pauses to
+   * the latencies it measures.
+   */
+  forget(keep: SentMessage[] = []): void {
+    this.messages.length = 0;
+    this.requests.length = 0;
+    this.byId.clear();
+    for (const msg of keep) {
+      msg.history = [msg.activity];
+      this.messages.push(msg);
+      this.byId.set(`${msg.conversationId}|${msg.id}`, msg);
+    }
   }
 
   // ---- the client side ---------------------------------------------------------------------
