@@ -42,8 +42,9 @@ describe('countOnce', () => {
       ),
     );
     expect(results).toEqual(Array(20).fill('counted'));
-    // One read and one transaction each: no 412 was met and retried.
-    expect(calls).toEqual({ reads: 20, transactions: 20 });
+    // One transaction each, and a single read: no 412 was met and retried, and each contribution
+    // started from the row as the one before it had written it.
+    expect(calls).toEqual({ reads: 1, transactions: 20 });
     expect((await tables.stats.getEntity('p', 'day')).n).toBe(20);
     // A contribution already counted changes nothing, also when it races a new one.
     const again = await Promise.all([
@@ -105,8 +106,33 @@ describe('countOnce', () => {
     await expect(
       countOnce(tables.stats, { partitionKey: 'p', rowKey: 'day', marker: 'm|1' }, add, plus(1)),
     ).resolves.toBe('counted');
-    // The write on the old etag failed (412): read and written again.
-    expect(calls).toEqual({ reads: 2, transactions: 2 });
+    // The write on the etag this instance knew failed (412): read and written again.
+    expect(calls).toEqual({ reads: 1, transactions: 2 });
     expect((await tables.stats.getEntity('p', 'day')).n).toBe(12);
+    // Since then, the other instance counted 5 more: the next contribution here meets the etag
+    // it knew, reads and adds to them.
+    const row = await other.getEntity<{ n: number }>('p', 'day');
+    await other.updateEntity({ partitionKey: 'p', rowKey: 'day', n: row.n + 5 }, 'Replace', {
+      etag: row.etag,
+    });
+    await countOnce(
+      tables.stats,
+      { partitionKey: 'p', rowKey: 'day', marker: 'm|2' },
+      add,
+      plus(1),
+    );
+    expect((await tables.stats.getEntity('p', 'day')).n).toBe(18);
+  });
+
+  test('a row deleted since this process wrote it is created anew, from zero', async () => {
+    const { tables } = await testTables();
+    const at = (marker: string) => ({ partitionKey: 'p', rowKey: 'day', marker });
+    await countOnce(tables.stats, at('m|0'), add, plus(3));
+    await tables.stats.deleteEntity('p', 'day');
+    await expect(countOnce(tables.stats, at('m|1'), add, plus(1))).resolves.toBe('counted');
+    expect((await tables.stats.getEntity('p', 'day')).n).toBe(1);
+    // A contribution counted before the deletion is still known by its marker.
+    await expect(countOnce(tables.stats, at('m|0'), add, plus(3))).resolves.toBe('already');
+    expect((await tables.stats.getEntity('p', 'day')).n).toBe(1);
   });
 });
