@@ -31,6 +31,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@microsoft/teams-ai',
+              message:
+                "Import from src/teams/teams-ai.ts: the package's index also loads its AI side (docs/benchmarks.md, session 13).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests and the fake Teams service handle arbitrary JSON from the wire.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,6 @@
 import * as restify from 'restify';
 import { z } from 'zod';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter, TurnState } from './teams/teams-ai';
 import { SettableClock } from './domain/clock';
 import { EMAIL_INTAKE_PATH, EmailIntakeDeps, registerEmailIntake } from './edge/email-intake';
 import { ExportEdgeDeps, registerExport } from './edge/export';

@@ -4,7 +4,7 @@ import {
   ConfigurationServiceClientCredentialFactory,
   TurnContext,
 } from 'botbuilder';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter, TurnState } from './teams-ai';
 import { DeliveryError } from '../domain/errors';
 import { t } from '../domain/i18n';
 import { Logger } from '../logger';

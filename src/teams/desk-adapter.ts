@@ -12,7 +12,7 @@ import {
   ConnectorFactory,
   UserTokenClient,
 } from 'botframework-connector';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from './teams-ai';
 import { Logger } from '../logger';
 import { leanConnector } from './lean-connector';
 

@@ -1,4 +1,4 @@
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from './teams-ai';
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { t } from '../domain/i18n';
 import { refuseInvoke } from './message-extension/deps';

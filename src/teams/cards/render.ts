@@ -1,4 +1,4 @@
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import refusalTemplate from '../../../adaptiveCards/refusal.json';
 import { Attachment, CardFactory } from 'botbuilder';
 import { Locale, t } from '../../domain/i18n';
@@ -21,8 +21,18 @@ export const CARD_TEXT_MAX = 2_000;
 const templates = new WeakMap<object, ACData.Template>();
 function prepared(template: object): ACData.Template {
   let found = templates.get(template);
-  if (!found) templates.set(template, (found = new ACData.Template(template)));
+  if (!found) templates.set(template, (found = new (library().Template)(template)));
   return found;
+}
+
+/**
+ * The library, loaded the first time a card needs it: every template compiles (`template.ts`),
+ * and the library's expression engine (adaptive-expressions, antlr4ts: about 400 modules) would
+ * otherwise be loaded and kept in the heap by every process for what it seldom or never does.
+ */
+let loaded: typeof ACData | undefined;
+function library(): typeof ACData {
+  return (loaded ??= require('adaptivecards-templating') as typeof ACData);
 }
 
 /** Each template compiled once (`template.ts`); null: it is left to the library. */

@@ -1,4 +1,4 @@
-import { Application, TurnState } from '@microsoft/teams-ai';
+import { Application, TurnState } from '../teams-ai';
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import {
   CREATE_TICKET_COMMAND,

@@ -1,5 +1,5 @@
 import { Activity, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from '../teams-ai';
 import { Clock } from '../../domain/clock';
 import { t } from '../../domain/i18n';
 import { SlaPolicy } from '../../domain/sla/policy';
