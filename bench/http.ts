@@ -641,7 +641,9 @@ export const http: BenchModule = {
           explanation:
             `Median of ${STARTS} starts of \`node dist/src/index.js\` until \`/healthz\` answers ` +
             `200 (storage already running), beside a script that only requires the pinned ` +
-            `runtime packages (${start.bare.join(', ')}).`,
+            `runtime packages (${start.bare.join(', ')}). The bot requires less of two of them: ` +
+            `teams-ai's Application without the package's AI side, and the templating library ` +
+            `only when a card needs it (\`src/teams/teams-ai.ts\`, \`src/teams/cards/render.ts\`).`,
         },
         {
           name: 'peak-rss-c16',
