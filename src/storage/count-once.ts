@@ -6,8 +6,8 @@ const tails = new Map<string, Promise<unknown>>();
 
 /**
  * Each counter row as this process last wrote it, with the etag the write returned: its next
- * contribution writes on that etag without reading the row first. Oldest first; at most
- * `KNOWN_ROWS` (a row is a tenant's day, its open count, a playbook).
+ * contribution writes on that etag without reading the row first. Keyed by account, table and
+ * keys; oldest first; at most `KNOWN_ROWS` (a row is a tenant's day, its open count, a playbook).
  */
 const known = new Map<string, { row: Record<string, unknown>; etag: string }>();
 const KNOWN_ROWS = 1000;
@@ -38,7 +38,7 @@ export function countOnce<T>(
   write: (current: T) => Record<string, unknown>,
   attempts = 50,
 ): Promise<'counted' | 'already'> {
-  const key = `${table.tableName}\n${at.partitionKey}\n${at.rowKey}`;
+  const key = `${table.url}\n${table.tableName}\n${at.partitionKey}\n${at.rowKey}`;
   const run = (tails.get(key) ?? Promise.resolve())
     .catch(() => undefined)
     .then(() => countNow(table, key, at, read, write, attempts));
