@@ -84,6 +84,9 @@ export interface TeamsUser {
 export const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07', name: 'Support Desk' };
 
+/** Where `FakeTeams` finds a recorded message to update. */
+const messageKey = (conversationId: string, id: string) => `${conversationId}|${id}`;
+
 export class FakeTeams {
   readonly messages: SentMessage[] = [];
   readonly requests: RecordedRequest[] = [];
@@ -209,7 +212,7 @@ export class FakeTeams {
         return;
       }
       if (method === 'PUT' && m[2]) {
-        const msg = this.byId.get(`${conversationId}|${m[2]}`);
+        const msg = this.byId.get(messageKey(conversationId, m[2]));
         if (!msg) return answer(404, { error: { code: 'NotFound', message: 'no such activity' } });
         msg.activity = { ...body, id: msg.id };
         msg.history.push(msg.activity);
@@ -251,7 +254,7 @@ export class FakeTeams {
     const a = { ...activity, id };
     const msg = { id, conversationId, activity: a, history: [a] };
     this.messages.push(msg);
-    this.byId.set(`${conversationId}|${id}`, msg);
+    this.byId.set(messageKey(conversationId, id), msg);
   }
 
   /**
@@ -267,7 +270,7 @@ export class FakeTeams {
     for (const msg of keep) {
       msg.history = [msg.activity];
       this.messages.push(msg);
-      this.byId.set(`${msg.conversationId}|${msg.id}`, msg);
+      this.byId.set(messageKey(msg.conversationId, msg.id), msg);
     }
   }
 
